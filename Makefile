@@ -1,0 +1,71 @@
+# Reverse Kissinger: `make book` builds the book, `make test` runs the tests. `make help` lists all.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export FORCE_SOURCE_DATE := 1
+export BROWSER_PATH ?= /usr/bin/chromium
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help setup book html pdf test lint data data-rehash bench release upgrade clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@echo "==> creating $(VENV) and installing pinned Python packages"
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@echo "==> installing browser assets (npm ci)"
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed ## create .venv, install pinned packages and system packages
+	@scripts/ensure_system.sh book
+
+book: setup ## validate data, build the HTML book and the PDF into _build/
+	$(PY) scripts/build_book.py --pdf
+
+html: setup ## build the HTML book only
+	$(PY) scripts/build_book.py
+
+pdf: setup ## build the PDF only
+	$(PY) scripts/build_book.py --pdf-only
+
+data: setup ## rebuild curated CSVs from their sources, then validate the data package
+	$(PY) scripts/curate_gdp.py
+	$(PY) -m reportkit.validate
+
+data-rehash: setup ## record new sha256 hashes after a deliberate data edit
+	$(PY) -m reportkit.validate --rehash
+
+lint: setup ## ruff on the code and on the chapters' code cells, plus file checks
+	$(PY) scripts/lint.py
+
+test: setup ## build the book, then run every test
+	@scripts/ensure_system.sh test
+	$(MAKE) --no-print-directory book
+	$(PY) -m pytest -v
+
+bench: setup ## benchmark build times and page weights (writes _build/bench.json)
+	$(PY) scripts/bench.py
+
+release: setup ## make release VERSION=x.y.z: set the version, build, archive in _build/release/
+	$(PY) scripts/release.py $(VERSION)
+
+upgrade: ## recompile exact pins from requirements.in
+	python3 -m venv /tmp/rk-upgrade && /tmp/rk-upgrade/bin/pip install --quiet -r requirements.in
+	/tmp/rk-upgrade/bin/pip freeze > requirements.txt
+
+clean: ## remove build outputs and the execution cache
+	rm -rf _build chapters/*.ipynb

@@ -1,0 +1,76 @@
+"""Load data resources described in data/datapackage.json.
+
+The whole package is validated (``reportkit.validate``) before any chapter runs; ``load`` checks
+that a file is still the one that was validated (its sha256 hash) and types its columns from the
+schema, so a chapter never works on unvalidated data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from reportkit.paths import DATA_DIR, PACKAGE_PATH
+
+
+class DataError(Exception):
+    """A data file does not match its description."""
+
+
+def read_package(path: Path = PACKAGE_PATH) -> dict:
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _package() -> dict:
+    return read_package()
+
+
+def resource(name: str) -> dict:
+    """The descriptor of resource ``name``."""
+    for res in _package()["resources"]:
+        if res["name"] == name:
+            return res
+    known = ", ".join(r["name"] for r in _package()["resources"])
+    raise DataError(f"{PACKAGE_PATH.name}: no resource named {name!r} (known: {known})")
+
+
+def publishers(name: str) -> list[str]:
+    """Distinct publishers named in the rows of a resource, in order of first appearance."""
+    return list(dict.fromkeys(load(name)["source_publisher"]))
+
+
+def load(name: str) -> pd.DataFrame:
+    """Resource ``name`` as a DataFrame typed from its schema (dates, numbers, booleans)."""
+    res = resource(name)
+    path = DATA_DIR / res["path"]
+    if not path.is_file():
+        raise DataError(f"{res['path']}: file described in datapackage.json is missing")
+    expected = res.get("hash", "").removeprefix("sha256:")
+    actual = file_sha256(path)
+    if expected != actual:
+        raise DataError(
+            f"{res['path']}: content changed since it was validated (sha256 {actual[:12]}…, "
+            f"expected {expected[:12]}…); run `make data` to validate and record the new hash"
+        )
+    fields = res["schema"]["fields"]
+    text_cols = {f["name"]: "string" for f in fields if f["type"] in ("string", "date")}
+    df = pd.read_csv(path, dtype=text_cols, keep_default_na=False, na_values=[""])
+    for field in fields:
+        col = field["name"]
+        if field["type"] == "date":
+            df[col] = pd.to_datetime(df[col], format="%Y-%m-%d")
+        elif field["type"] == "integer":
+            df[col] = df[col].astype("Int64")
+        elif field["type"] == "boolean":
+            df[col] = df[col].map({"true": True, "false": False, True: True, False: False})
+    return df

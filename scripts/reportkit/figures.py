@@ -1,0 +1,122 @@
+"""``show()``: one figure, three audiences.
+
+The display bundle holds
+- ``text/html``: a chart container with a stable id, the figure as JSON data, and a source line
+  with a link to the CSV. The book's own script (``static/rk-charts.js``) draws it with the
+  plotly.js bundle served once from ``_static``: nothing inline, nothing from a CDN;
+- ``application/vnd.plotly.v1+json``: the interactive chart when the notebook is opened in JupyterLab;
+- ``application/pdf``: a vector image for the PDF, exported with kaleido and Debian's Chromium,
+  with the source line drawn under the chart and a fixed creation date (reproducible builds).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import time
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from IPython.display import display
+from plotly.utils import PlotlyJSONEncoder
+
+from reportkit import style
+from reportkit.data import publishers, resource
+
+# Trace types in plotly.js-cartesian-dist-min; a chart using another type would be drawn wrongly
+# or not at all on the web, so it fails the build instead.
+CARTESIAN_TRACES = frozenset(
+    {"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour", "image", "pie", "scatter", "violin"}
+)
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+_kaleido_ready = False
+
+
+def figure_json(fig: go.Figure) -> str:
+    """The figure as JSON that is safe inside a ``<script>`` element, with sorted keys."""
+    text = json.dumps(fig.to_plotly_json(), cls=PlotlyJSONEncoder, sort_keys=True, separators=(",", ":"))
+    return re.sub(r"[<>&]", lambda m: _JSON_ESCAPES[m.group()], text)
+
+
+def check_traces(fig: go.Figure) -> None:
+    bad = sorted({t.type for t in fig.data} - CARTESIAN_TRACES)
+    if bad:
+        raise ValueError(f"trace type(s) {bad} are not in the plotly.js cartesian bundle the book serves")
+
+
+def source_text(resources: list[str]) -> str:
+    names = list(dict.fromkeys(p for name in resources for p in publishers(name)))
+    return "; ".join(names)
+
+
+def _source_html(resources: list[str]) -> str:
+    links = " · ".join(
+        f'<a class="rk-download" href="../data/{html.escape(resource(n)["path"])}" download>'
+        f"Download the data: {html.escape(resource(n)['path'])}</a>"
+        for n in resources
+    )
+    return f'<p class="rk-source"><span>Source: {html.escape(source_text(resources))}.</span> {links}</p>'
+
+
+def chart_html(fig: go.Figure, *, name: str, alt: str, resources: list[str]) -> str:
+    div_id = f"rk-{name}"
+    height = int(fig.layout.height or style.HEIGHT)
+    return (
+        f'<div class="rk-chart">'
+        f'<div class="rk-plotly" id="{div_id}" role="img" aria-label="{html.escape(alt)}" '
+        f'style="min-height:{height}px"></div>'
+        f'<script type="application/json" class="rk-plotly-data" data-target="{div_id}">{figure_json(fig)}</script>'
+        f'<noscript><p>{html.escape(alt)}</p></noscript>'
+        f"{_source_html(resources)}</div>"
+    )
+
+
+def _pin_pdf_dates(pdf: bytes) -> bytes:
+    """Replace the creation and modification dates with SOURCE_DATE_EPOCH (same byte length)."""
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
+    stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(epoch)).encode()
+    return re.sub(rb"(/(?:CreationDate|ModDate) \(D:)\d{14}", lambda m: m.group(1) + stamp, pdf)
+
+
+def static_pdf(fig: go.Figure, *, resources: list[str]) -> bytes:
+    """The chart as a vector PDF with its source line, for the LaTeX build."""
+    global _kaleido_ready
+    import kaleido
+
+    if not _kaleido_ready:
+        os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")
+        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+        pio.defaults.headers = {}
+        _kaleido_ready = True
+    printable = go.Figure(fig)
+    printable.add_annotation(
+        text=f"Source: {html.escape(source_text(resources))}",
+        xref="paper", yref="paper", x=0, y=0, yshift=-70, xanchor="left", yanchor="top",
+        showarrow=False, font=dict(size=10, color="#555"),
+    )
+    printable.update_layout(margin=dict(b=95))
+    height = int(fig.layout.height or style.HEIGHT) + 45
+    return _pin_pdf_dates(pio.to_image(printable, format="pdf", width=style.WIDTH, height=height))
+
+
+def bundle(fig: go.Figure, *, name: str, alt: str, resources: list[str], static: bool = True) -> dict:
+    check_traces(fig)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        raise ValueError(f"figure name {name!r}: use lower-case letters, digits and hyphens")
+    data = {
+        "text/plain": f"{alt} (source: {source_text(resources)})",
+        "text/html": chart_html(fig, name=name, alt=alt, resources=resources),
+        "application/vnd.plotly.v1+json": json.loads(figure_json(fig)),
+    }
+    if static:
+        data["application/pdf"] = static_pdf(fig, resources=resources)
+    return data
+
+
+def show(fig: go.Figure, *, name: str, alt: str, resources: str | list[str]) -> None:
+    """Display ``fig``: ``name`` gives its stable page id, ``alt`` its text alternative, and
+    ``resources`` the data resource(s) it draws on, for the source line and the download link."""
+    resources = [resources] if isinstance(resources, str) else list(resources)
+    display(bundle(fig, name=name, alt=alt, resources=resources), raw=True)
