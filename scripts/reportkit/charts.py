@@ -98,7 +98,7 @@ def timeline(
         colour = style.PALETTE[i % len(style.PALETTE)]
         hover = [
             f"{s:%d %b %Y}" + (f" – {e:%d %b %Y}" if end and pd.notna(e) else "") + f"<br>{t}"
-            for s, e, t in zip(rows[date], rows[end] if end else rows[date], esc(rows[label]))
+            for s, e, t in zip(rows[date], rows[end] if end else rows[date], esc(rows[label]), strict=True)
         ]
         fig.add_trace(
             go.Scatter(

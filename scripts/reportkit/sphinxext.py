@@ -34,6 +34,7 @@ def _on_config(app: Sphinx, config) -> None:
         f'Text and data CC BY 4.0, code MIT · © {meta["date-released"][:4]} {meta["team"]}</p>'
     )
     config.html_theme_options = {**config.html_theme_options, "extra_footer": footer}
+    config.html_context = {**config.html_context, "default_mode": "light"}
     config.html_static_path = [*config.html_static_path, str(KIT_DIR / "static")]
     config.html_css_files = [*config.html_css_files, "rk.css"]
 

@@ -1,0 +1,67 @@
+"""A bad input never produces a half-published book: the last good _build/html stays whole."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+PROJECT_FILES = ["_config.yml", "_toc.yml", "CITATION.cff", "references.bib", "CHANGELOG.md", "jupytext.toml"]
+PROJECT_DIRS = ["chapters", "data", "scripts", "seeds"]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project with a previously published site in _build/html."""
+    for name in PROJECT_FILES:
+        shutil.copy2(ROOT / name, tmp_path / name)
+    for name in PROJECT_DIRS:
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    published = tmp_path / "_build" / "html"
+    published.mkdir(parents=True)
+    (published / "index.html").write_text("last good build", encoding="utf-8")
+    return tmp_path
+
+
+def _build(project: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(project / "scripts")}
+    return subprocess.run(
+        [sys.executable, str(project / "scripts" / "build_book.py")],
+        cwd=project, env=env, capture_output=True, text=True, timeout=900,
+    )
+
+
+def test_bad_csv_stops_the_build_and_keeps_the_published_site(project: Path):
+    csv = project / "data" / "china_russia_trade.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("2024,244.81", "2024,n/a"), encoding="utf-8")
+    result = _build(project)
+    assert result.returncode != 0
+    assert "china_russia_trade.csv" in result.stderr and "row 20" in result.stderr and "total_usd_bn" in result.stderr
+    assert "nothing was built or published" in result.stderr
+    assert (project / "_build" / "html" / "index.html").read_text(encoding="utf-8") == "last good build"
+    assert not (project / "_build" / ".stage").exists()
+
+
+@pytest.mark.slow
+def test_failing_chapter_fails_the_build_naming_chapter_and_cell(project: Path):
+    chapter = project / "chapters" / "broken.md"
+    header = (project / "chapters" / "nato.md").read_text(encoding="utf-8").split("---\n", 2)[1]
+    chapter.write_text(
+        f"---\n{header}---\n\n# Broken\n\n```{{code-cell}} ipython3\nvalue = 1\n```\n\n"
+        "```{code-cell} ipython3\nraise ValueError('deliberate failure in a test chapter')\n```\n",
+        encoding="utf-8",
+    )
+    (project / "_toc.yml").write_text("format: jb-book\nroot: chapters/broken\n", encoding="utf-8")
+    result = _build(project)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "broken" in output and "deliberate failure in a test chapter" in output
+    assert "nothing was published" in output
+    assert (project / "_build" / "html" / "index.html").read_text(encoding="utf-8") == "last good build"

@@ -1,0 +1,65 @@
+"""Chapters as text: paired with notebooks, executable on their own, free of copied seed text."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import jupytext
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from conftest import CHAPTERS, ROOT
+from reportkit.appendix import CLAIM_TYPES, VERDICTS, read_seed_briefs
+from reportkit.data import read_package
+
+SHARED = ROOT.parent / "shared"
+
+
+def test_no_notebooks_are_committed():
+    tracked = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert tracked.stdout == ""
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_jupytext_pairing_round_trips(name):
+    path = ROOT / "chapters" / f"{name}.md"
+    text = path.read_text(encoding="utf-8")
+    notebook = jupytext.reads(text, fmt="md:myst")
+    assert jupytext.writes(notebook, fmt="md:myst") == text
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_executes_on_its_own_as_a_notebook(name, tmp_path):
+    notebook = jupytext.read(ROOT / "chapters" / f"{name}.md")
+    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("application/vnd.plotly.v1+json" in o.get("data", {}) for o in outputs)
+    nbformat.validate(notebook)
+
+
+def test_claims_ledger_points_at_real_chapters_and_data():
+    resources = {r["name"] for r in read_package(ROOT / "data" / "datapackage.json")["resources"]}
+    briefs = read_seed_briefs()
+    claims = [c for b in briefs for c in b["claims"]]
+    assert len(claims) >= 12
+    assert len({c["id"] for c in claims}) == len(claims)
+    for claim in claims:
+        assert claim["verdict"] in VERDICTS and claim["type"] in CLAIM_TYPES, claim["id"]
+        assert claim["chapters"] and all((ROOT / "chapters" / f"{c}.md").is_file() for c in claim["chapters"]), claim["id"]
+        assert set(claim.get("resources", [])) <= resources, claim["id"]
+
+
+@pytest.mark.skipif(not (SHARED / "tools" / "seed_overlap.py").is_file(), reason="shared/ seed tools not beside the project")
+def test_nothing_is_copied_from_the_seed_articles():
+    result = subprocess.run([sys.executable, str(SHARED / "tools" / "seed_overlap.py"), str(ROOT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_lint_passes():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "lint.py")], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ})
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,94 @@
+"""The shared kit: chart style, escaping, display bundle and the data loader."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from reportkit import charts, data, figures, style
+
+
+def test_palette_is_distinct_hex_colours():
+    assert len(set(style.PALETTE)) == len(style.PALETTE) >= 7
+    assert all(re.fullmatch(r"#[0-9A-F]{6}", c) for c in style.PALETTE)
+
+
+def test_house_template_is_applied_with_title_and_axis_units():
+    fig = style.apply(go.Figure(go.Bar(x=[1], y=[2])), title="A finding", x_title="Year", y_title="USD bn")
+    assert fig.layout.template.layout.font.family == style.FONT
+    assert fig.layout.title.text == "A finding" and fig.layout.yaxis.title.text == "USD bn"
+
+
+def test_years_are_whole_numbers():
+    df = pd.DataFrame({"year": [2021, 2022], "v": [1.0, 2.0]})
+    fig = charts.lines(df, x="year", series={"v": "Value"}, title="t", x_title="Year", y_title="y", unit="u")
+    assert fig.layout.xaxis.tickformat == "d"
+
+
+def test_text_from_csv_is_escaped_in_charts():
+    evil = "<script>alert(1)</script>"
+    df = pd.DataFrame({"date": pd.to_datetime(["2025-02-12"]), "event": [evil], "kind": ["a"]})
+    fig = charts.timeline(df, date="date", label="event", lane="kind", lanes={"a": "Lane"}, title="t")
+    assert evil not in fig.data[0].text[0] and "&lt;script&gt;" in fig.data[0].text[0]
+    bars = charts.bars(pd.DataFrame({"c": [evil], "v": [1]}), x="c", y="v", title="t", x_title="x", y_title="y", unit="u")
+    assert list(bars.data[0].x) == ["&lt;script&gt;alert(1)&lt;/script&gt;"]
+
+
+def test_figure_json_cannot_close_its_script_element():
+    fig = go.Figure(go.Bar(x=["</script><script>alert(1)</script>"], y=[1]))
+    text = figures.figure_json(fig)
+    assert "</script>" not in text and "<" not in text
+    assert json.loads(text)["data"][0]["x"][0].startswith("</script>")
+
+
+@pytest.mark.parametrize("trace", [go.Scattergl(x=[1], y=[1]), go.Choropleth(locations=["FRA"], z=[1])])
+def test_trace_types_outside_the_served_bundle_fail(trace):
+    with pytest.raises(ValueError, match="cartesian bundle"):
+        figures.check_traces(go.Figure(trace))
+
+
+def test_chart_html_has_stable_id_alt_text_source_and_download():
+    fig = go.Figure(go.Bar(x=[1], y=[1]))
+    html = figures.chart_html(fig, name="nato-growth", alt='Alt "text" <b>', resources=["nato_members"])
+    assert 'id="rk-nato-growth"' in html and 'data-target="rk-nato-growth"' in html
+    assert 'aria-label="Alt &quot;text&quot; &lt;b&gt;"' in html
+    assert 'href="../data/nato_members.csv"' in html and "Source: " in html
+    assert html == figures.chart_html(fig, name="nato-growth", alt='Alt "text" <b>', resources=["nato_members"])
+
+
+def test_bundle_holds_web_jupyterlab_and_vector_pdf(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    fig = go.Figure(go.Bar(x=[1, 2], y=[3, 4]))
+    out = figures.bundle(fig, name="t", alt="alt", resources=["military_expenditure"])
+    assert {"text/html", "application/vnd.plotly.v1+json", "application/pdf", "text/plain"} <= set(out)
+    pdf = out["application/pdf"]
+    assert pdf.startswith(b"%PDF") and b"/CreationDate (D:20231114221320" in pdf
+
+
+def test_bad_figure_name_is_refused():
+    with pytest.raises(ValueError, match="figure name"):
+        figures.bundle(go.Figure(go.Bar(x=[1], y=[1])), name="Bad Name", alt="a", resources=["nato_members"], static=False)
+
+
+def test_load_types_columns_from_the_schema():
+    nato = data.load("nato_members")
+    assert pd.api.types.is_datetime64_any_dtype(nato["accession_date"])
+    shares = data.load("russia_partner_shares")
+    assert shares["derived"].dtype == bool and shares["share_pct"].max() <= 100
+
+
+def test_load_refuses_a_file_changed_since_validation(tmp_path, monkeypatch):
+    copy = tmp_path / "nato_members.csv"
+    copy.write_text((data.DATA_DIR / "nato_members.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path)
+    with pytest.raises(data.DataError, match="changed since it was validated"):
+        data.load("nato_members")
+
+
+def test_unknown_resource_names_the_known_ones():
+    with pytest.raises(data.DataError, match="nato_members"):
+        data.resource("no_such_table")

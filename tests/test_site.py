@@ -1,0 +1,101 @@
+"""The built site, read as files: pages, charts, sources, downloads, versions, no third-party hosts."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import APPENDICES, CHAPTERS, ROOT
+from reportkit.appendix import read_seed_briefs
+from reportkit.data import read_package
+from reportkit.meta import citation
+
+MIN_CHARTS = {"intro": 1, "alignment": 3}
+
+
+class Loads(HTMLParser):
+    """Collects every URL a page makes the browser fetch (not plain links)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("script", "img", "iframe", "audio", "video", "source") and a.get("src"):
+            self.urls.append(a["src"])
+        if tag == "link" and a.get("href") and set((a.get("rel") or "").split()) & {"stylesheet", "preload", "icon", "modulepreload", "prefetch"}:
+            self.urls.append(a["href"])
+
+
+def page(site: Path, name: str) -> str:
+    return (site / "chapters" / f"{name}.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", CHAPTERS + APPENDICES)
+def test_every_page_is_built_with_the_version(site, name):
+    assert f"Version {citation()['version']}" in page(site, name)
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_holds_numbered_sourced_charts_with_downloads(site, name):
+    html = page(site, name)
+    charts = re.findall(r'class="rk-plotly" id="(rk-[a-z0-9-]+)"', html)
+    assert len(charts) >= MIN_CHARTS.get(name, 2), name
+    assert len(re.findall(r'<span class="caption-number">Fig\. [0-9.]+ </span>', html)) >= len(charts) - (name == "intro")
+    assert html.count('class="rk-source"') == len(charts)
+    for href in re.findall(r'class="rk-download" href="\.\./(data/[a-z0-9_]+\.csv)"', html):
+        assert (site / href).is_file(), href
+    assert "plotly-cartesian.min.js" in html and "rk-charts.js" in html
+
+
+def test_pages_without_charts_do_not_load_plotly(site):
+    assert "plotly" not in page(site, "glossary")
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    offenders = []
+    for path in site.rglob("*.html"):
+        parser = Loads()
+        parser.feed(path.read_text(encoding="utf-8"))
+        offenders += [f"{path.relative_to(site)}: {u}" for u in parser.urls if re.match(r"^(https?:)?//", u)]
+    assert offenders == []
+
+
+def test_no_cdn_names_in_scripts_or_styles(site):
+    pattern = re.compile(r"cdn\.jsdelivr|unpkg\.com|cdnjs|googleapis|mathjax", re.I)
+    hits = [str(p.relative_to(site)) for p in site.rglob("*.html") if pattern.search(p.read_text(encoding="utf-8"))]
+    assert hits == []
+
+
+def test_plotly_bundle_is_served_once_from_static(site):
+    assert (site / "_static" / "plotly-cartesian.min.js").stat().st_size > 500_000
+    assert not any(len(p.read_bytes()) > 1_000_000 for p in (site / "chapters").glob("*.html"))
+
+
+def test_data_appendix_describes_every_resource(site):
+    html = page(site, "data-sources")
+    for res in read_package(ROOT / "data" / "datapackage.json")["resources"]:
+        assert res["title"].replace("'", "&#8217;").split("–")[0][:20] in html or res["path"] in html
+        assert res["path"] in html
+
+
+def test_claims_ledger_shows_every_verdict(site):
+    html = page(site, "claims-ledger")
+    claims = [c for brief in read_seed_briefs() for c in brief["claims"]]
+    assert len(claims) >= 12
+    for claim in claims:
+        assert f"claim-{claim['id'].lower()}" in html
+
+
+def test_chart_text_from_data_is_escaped_on_the_page(site):
+    for name in CHAPTERS:
+        assert "<script>alert" not in page(site, name)
+
+
+def test_glued_numbers_are_present(site):
+    html = page(site, "intro")
+    assert "glue" not in re.sub(r"<[^>]+>", "", html).split("Key points")[1][:500]
