@@ -51,16 +51,17 @@ def source_text(resources: list[str]) -> str:
     return "; ".join(names)
 
 
-def _source_html(resources: list[str]) -> str:
+def _source_html(resources: list[str], source: str | None = None) -> str:
+    text = source or source_text(resources)
     links = " · ".join(
         f'<a class="rk-download" href="../data/{html.escape(resource(n)["path"])}" download>'
         f"Download the data: {html.escape(resource(n)['path'])}</a>"
         for n in resources
     )
-    return f'<p class="rk-source"><span>Source: {html.escape(source_text(resources))}.</span> {links}</p>'
+    return f'<p class="rk-source"><span>Source: {html.escape(text)}.</span> {links}</p>'
 
 
-def chart_html(fig: go.Figure, *, name: str, alt: str, resources: list[str]) -> str:
+def chart_html(fig: go.Figure, *, name: str, alt: str, resources: list[str], source: str | None = None) -> str:
     div_id = f"rk-{name}"
     height = int(fig.layout.height or style.HEIGHT)
     return (
@@ -69,7 +70,7 @@ def chart_html(fig: go.Figure, *, name: str, alt: str, resources: list[str]) -> 
         f'style="min-height:{height}px"></div>'
         f'<script type="application/json" class="rk-plotly-data" data-target="{div_id}">{figure_json(fig)}</script>'
         f'<noscript><p>{html.escape(alt)}</p></noscript>'
-        f"{_source_html(resources)}</div>"
+        f"{_source_html(resources, source)}</div>"
     )
 
 
@@ -80,7 +81,7 @@ def _pin_pdf_dates(pdf: bytes) -> bytes:
     return re.sub(rb"(/(?:CreationDate|ModDate) \(D:)\d{14}", lambda m: m.group(1) + stamp, pdf)
 
 
-def static_pdf(fig: go.Figure, *, resources: list[str]) -> bytes:
+def static_pdf(fig: go.Figure, *, resources: list[str], source: str | None = None) -> bytes:
     """The chart as a vector PDF with its source line, for the LaTeX build."""
     global _kaleido_ready
     import kaleido
@@ -92,7 +93,7 @@ def static_pdf(fig: go.Figure, *, resources: list[str]) -> bytes:
         _kaleido_ready = True
     printable = go.Figure(fig)
     printable.add_annotation(
-        text=f"Source: {html.escape(source_text(resources))}",
+        text=f"Source: {html.escape(source or source_text(resources))}",
         xref="paper", yref="paper", x=0, y=0, yshift=-70, xanchor="left", yanchor="top",
         showarrow=False, font=dict(size=10, color="#555"),
     )
@@ -101,22 +102,25 @@ def static_pdf(fig: go.Figure, *, resources: list[str]) -> bytes:
     return _pin_pdf_dates(pio.to_image(printable, format="pdf", width=style.WIDTH, height=height))
 
 
-def bundle(fig: go.Figure, *, name: str, alt: str, resources: list[str], static: bool = True) -> dict:
+def bundle(fig: go.Figure, *, name: str, alt: str, resources: list[str], source: str | None = None, static: bool = True) -> dict:
     check_traces(fig)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise ValueError(f"figure name {name!r}: use lower-case letters, digits and hyphens")
     data = {
-        "text/plain": f"{alt} (source: {source_text(resources)})",
-        "text/html": chart_html(fig, name=name, alt=alt, resources=resources),
+        "text/plain": f"{alt} (source: {source or source_text(resources)})",
+        "text/html": chart_html(fig, name=name, alt=alt, resources=resources, source=source),
         "application/vnd.plotly.v1+json": json.loads(figure_json(fig)),
     }
     if static:
-        data["application/pdf"] = static_pdf(fig, resources=resources)
+        data["application/pdf"] = static_pdf(fig, resources=resources, source=source)
     return data
 
 
-def show(fig: go.Figure, *, name: str, alt: str, resources: str | list[str]) -> None:
+def show(fig: go.Figure, *, name: str, alt: str, resources: str | list[str], source: str | None = None) -> None:
     """Display ``fig``: ``name`` gives its stable page id, ``alt`` its text alternative, and
-    ``resources`` the data resource(s) it draws on, for the source line and the download link."""
+    ``resources`` the data resource(s) it draws on, for the source line and the download link.
+    ``source`` replaces the source line for charts drawn from the book's own metadata."""
     resources = [resources] if isinstance(resources, str) else list(resources)
-    display(bundle(fig, name=name, alt=alt, resources=resources), raw=True)
+    if not resources and not source:
+        raise ValueError(f"figure {name!r}: name its data resources or its source")
+    display(bundle(fig, name=name, alt=alt, resources=resources, source=source), raw=True)
