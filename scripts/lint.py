@@ -44,7 +44,7 @@ def file_checks() -> int:
             bad.append(f"{name}: no newline at end of file")
         if any(line.rstrip(b"\r") != line.rstrip() for line in text.splitlines()) and path.suffix != ".md":
             bad.append(f"{name}: trailing whitespace")
-        if b"<<<<<<< " in text:
+        if b"<" * 7 + b" " in text:
             bad.append(f"{name}: merge conflict marker")
     print("\n".join(bad))
     return 1 if bad else 0

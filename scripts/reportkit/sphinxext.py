@@ -59,8 +59,8 @@ def _on_page_context(app: Sphinx, pagename, templatename, context, doctree) -> N
         if "thebe" not in str(js) and "thebe" not in str(getattr(js, "attributes", {}).get("body", ""))
     ]
     if doctree is not None and "rk-plotly" in context.get("body", ""):
-        app.add_js_file(PLOTLY_BUNDLE.name)
-        app.add_js_file("rk-charts.js")
+        # Only chart pages load plotly.js; later pages reuse the browser's cached copy.
+        context["script_files"] = [*context["script_files"], f"_static/{PLOTLY_BUNDLE.name}", "_static/rk-charts.js"]
 
 
 def _fingerprint(source: Path) -> str:
