@@ -11,7 +11,7 @@ export FORCE_SOURCE_DATE := 1
 export BROWSER_PATH ?= /usr/bin/chromium
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book html pdf test lint data data-rehash bench release upgrade clean
+.PHONY: help setup book html pdf test lint data data-rehash upgrade clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,12 +56,6 @@ test: setup ## build the book, then run every test
 	@scripts/ensure_system.sh test
 	$(MAKE) --no-print-directory book
 	$(PY) -m pytest -v
-
-bench: setup ## benchmark build times and page weights (writes _build/bench.json)
-	$(PY) scripts/bench.py
-
-release: setup ## make release VERSION=x.y.z: set the version, build, archive in _build/release/
-	$(PY) scripts/release.py $(VERSION)
 
 upgrade: ## recompile exact pins from requirements.in
 	python3 -m venv /tmp/rk-upgrade && /tmp/rk-upgrade/bin/pip install --quiet -r requirements.in
