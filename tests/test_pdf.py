@@ -7,9 +7,8 @@ import subprocess
 
 import pytest
 
-from reportkit.meta import citation
-
 from conftest import ROOT
+from reportkit.meta import citation
 
 PDF = ROOT / "_build" / "pdf" / f"reverse-kissinger-{citation()['version']}.pdf"
 TITLES = ["The original", "The alignment today", "What a partial reverse Kissinger could buy", "Transatlantic effects", "NATO",
@@ -37,7 +36,3 @@ def test_pdf_pages_and_fonts_embedded():
     assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 20
     fonts = subprocess.run(["pdffonts", str(PDF)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts if line.strip()), fonts
-
-
-def test_pdf_hides_code(text):
-    assert "show(fig, name=" not in text and "import" not in text.split("Glossary")[0]

@@ -37,8 +37,6 @@ def _on_config(app: Sphinx, config) -> None:
     config.html_context = {**config.html_context, "default_mode": "light"}
     config.html_static_path = [*config.html_static_path, str(KIT_DIR / "static")]
     config.html_css_files = [*config.html_css_files, "rk.css"]
-    if app.buildername == "latex":
-        config.nb_remove_code_source = True  # a report, not a tutorial: the PDF shows no code
 
 
 def _on_builder_inited(app: Sphinx) -> None:
@@ -50,6 +48,9 @@ def _on_builder_inited(app: Sphinx) -> None:
         staged.mkdir(parents=True, exist_ok=True)
         shutil.copy2(PLOTLY_BUNDLE, staged / PLOTLY_BUNDLE.name)
         app.config.html_static_path.append(str(staged))
+    if app.builder.format == "latex" and hasattr(app.env, "mystnb_config"):
+        # A report, not a tutorial: the PDF shows no code (MyST-NB read its config just before this).
+        app.env.mystnb_config = app.env.mystnb_config.copy(remove_code_source=True)
 
 
 def _on_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
