@@ -52,6 +52,9 @@ data-rehash: setup ## record new sha256 hashes after a deliberate data edit
 lint: setup ## ruff on the code and on the chapters' code cells, plus file checks
 	$(PY) scripts/lint.py
 
+format: setup ## rewrite chapters into Jupytext's canonical MyST form
+	$(PY) scripts/lint.py --fix
+
 test: setup ## build the book, then run every test
 	@scripts/ensure_system.sh test
 	$(MAKE) --no-print-directory book

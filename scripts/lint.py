@@ -1,10 +1,12 @@
-"""Lint the project: ruff on the code and on the chapters' code cells, plus basic file checks.
+"""Lint the project: ruff on the code and on the chapters' code cells, Jupytext form, basic file checks.
 
 `make lint` and the tests run this; `.pre-commit-config.yaml` runs the same checks per commit.
+`make format` (`--fix`) rewrites chapters into Jupytext's canonical MyST form.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tempfile
@@ -32,6 +34,27 @@ def chapters_code() -> int:
                                "--ignore", "E402,E501", tmp]).returncode
 
 
+def canonical_text(text: str) -> str:
+    """The chapter as Jupytext writes it; the tool's own version is left out so upgrades are not diffs."""
+    return re.sub(r"\n    jupytext_version: [^\n]+", "", jupytext.writes(jupytext.reads(text, fmt="md:myst"), fmt="md:myst"))
+
+
+def chapters_form(fix: bool) -> int:
+    """Every chapter with code must be in canonical form, so that a notebook round trip changes nothing."""
+    bad = []
+    for md in sorted((ROOT / "chapters").glob("*.md")):
+        text = md.read_text(encoding="utf-8")
+        if "```{code-cell}" not in text or canonical_text(text) == text:
+            continue
+        if fix:
+            md.write_text(canonical_text(text), encoding="utf-8")
+            print(f"rewrote {md.relative_to(ROOT)}")
+        else:
+            bad.append(f"{md.relative_to(ROOT)}: not in Jupytext's canonical form (run `make format`)")
+    print("\n".join(bad), end="\n" if bad else "")
+    return 1 if bad else 0
+
+
 def file_checks() -> int:
     bad = []
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
@@ -51,7 +74,9 @@ def file_checks() -> int:
 
 
 def main() -> int:
-    results = {"ruff (code)": ruff("scripts", "tests"), "ruff (chapters)": chapters_code(), "file checks": file_checks()}
+    fix = "--fix" in sys.argv[1:]
+    results = {"ruff (code)": ruff("scripts", "tests"), "ruff (chapters)": chapters_code(),
+               "chapter form": chapters_form(fix), "file checks": file_checks()}
     for name, code in results.items():
         print(f"{'ok  ' if code == 0 else 'FAIL'} {name}")
     return max(results.values())

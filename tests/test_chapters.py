@@ -15,6 +15,7 @@ from nbclient import NotebookClient
 from conftest import CHAPTERS, ROOT
 from reportkit.appendix import CLAIM_TYPES, VERDICTS, read_seed_briefs
 from reportkit.data import read_package
+from reportkit.prose import chapter_stats, count_words, prose_text
 
 SHARED = ROOT.parent / "shared"
 
@@ -31,7 +32,7 @@ def test_jupytext_pairing_round_trips(name):
     notebook = jupytext.reads(text, fmt="md:myst")
     # The tool's own version is not recorded in the sources (it would make every upgrade a diff).
     rewritten = re.sub(r"\n    jupytext_version: [^\n]+", "", jupytext.writes(notebook, fmt="md:myst"))
-    assert rewritten == text, f"{name}.md is not in Jupytext's canonical form: run `make lint` for the diff"
+    assert rewritten == text, f"{name}.md is not in Jupytext's canonical form: run `make format`"
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
@@ -66,3 +67,38 @@ def test_lint_passes():
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "lint.py")], cwd=ROOT, capture_output=True, text=True,
                             env={**os.environ})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+GLOSSARY = (ROOT / "chapters" / "glossary.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_follows_the_house_rules(name):
+    """The chapter rules of CONTRIBUTING.md: key points, enough prose, numbered charts cited in the text."""
+    path = ROOT / "chapters" / f"{name}.md"
+    stats = chapter_stats(path)
+    assert stats.has_key_points and stats.has_change_note, "a 'Key points' box and a 'What would change this assessment' section"
+    assert stats.words >= (600 if name == "intro" else 900), f"{stats.words} words of prose"
+    assert len(stats.figures) >= (3 if name == "alignment" else 2), stats.figures
+    assert set(stats.figures) <= stats.figure_refs, f"figures never cross-referenced: {set(stats.figures) - stats.figure_refs}"
+    assert stats.citations >= 3 and stats.terms >= 2 and len(stats.glued) >= 3
+    text = path.read_text(encoding="utf-8")
+    # glue("name", ...) or glue(f"name_{i}", ...): the second is matched as a pattern.
+    patterns = [re.sub(r"\\\{[^}]*\\\}", r"\\w+", re.escape(n)) for n in re.findall(r'glue\(f?"([^"]+)"', text)]
+    missing = {g for g in stats.glued if not any(re.fullmatch(p, g) for p in patterns)}
+    assert not missing, f"glued names never computed: {missing}"
+    for term in re.findall(r"\{term\}`([^`<]+?)\s*(?:<[^`]*>)?`", text):
+        assert re.search(rf"^{re.escape(term)}$", GLOSSARY, re.M | re.I), f"term not in the glossary: {term}"
+
+
+def test_every_citation_key_is_in_the_bibliography():
+    keys = set(re.findall(r"^@\w+\{([^,]+),", (ROOT / "references.bib").read_text(encoding="utf-8"), re.M))
+    for md in (ROOT / "chapters").glob("*.md"):
+        for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", md.read_text(encoding="utf-8")):
+            assert set(k.strip() for k in group.split(",")) <= keys, f"{md.name}: {group}"
+
+
+def test_prose_counter_ignores_code_and_markup():
+    text = ("---\nx: 1\n---\n(lbl)=\n# Title\n\n```{code-cell} ipython3\nprint('many words here')\n```\n\n"
+            "One two {cite:p}`k` {glue:text}`n`.\n| a | b |\n")
+    assert count_words(prose_text(text)) == 3

@@ -15,6 +15,7 @@ import html
 import json
 import os
 import re
+import textwrap
 import time
 
 import plotly.graph_objects as go
@@ -92,13 +93,15 @@ def static_pdf(fig: go.Figure, *, resources: list[str], source: str | None = Non
         pio.defaults.headers = {}
         _kaleido_ready = True
     printable = go.Figure(fig)
+    # Paper has no tooltips or scrolling: the source line wraps under the chart.
+    lines = textwrap.wrap(f"Source: {source or source_text(resources)}", width=130)
     printable.add_annotation(
-        text=f"Source: {html.escape(source or source_text(resources))}",
+        text="<br>".join(html.escape(line) for line in lines), align="left",
         xref="paper", yref="paper", x=0, y=0, yshift=-70, xanchor="left", yanchor="top",
         showarrow=False, font=dict(size=10, color="#555"),
     )
-    printable.update_layout(margin=dict(b=95))
-    height = int(fig.layout.height or style.HEIGHT) + 45
+    printable.update_layout(margin=dict(b=80 + 14 * len(lines)))
+    height = int(fig.layout.height or style.HEIGHT) + 30 + 14 * len(lines)
     return _pin_pdf_dates(pio.to_image(printable, format="pdf", width=style.WIDTH, height=height))
 
 

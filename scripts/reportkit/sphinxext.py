@@ -16,9 +16,11 @@ import re
 import shutil
 from pathlib import Path
 
+import yaml
+from docutils import nodes
 from sphinx.application import Sphinx
 
-from reportkit import appendix
+from reportkit import appendix, latex
 from reportkit.meta import citation
 from reportkit.paths import DATA_DIR, KIT_DIR, ROOT
 
@@ -37,6 +39,7 @@ def _on_config(app: Sphinx, config) -> None:
     config.html_context = {**config.html_context, "default_mode": "light"}
     config.html_static_path = [*config.html_static_path, str(KIT_DIR / "static")]
     config.html_css_files = [*config.html_css_files, "rk.css"]
+    config.latex_elements = {**config.latex_elements, **latex.elements(meta)}
 
 
 def _on_builder_inited(app: Sphinx) -> None:
@@ -48,9 +51,17 @@ def _on_builder_inited(app: Sphinx) -> None:
         staged.mkdir(parents=True, exist_ok=True)
         shutil.copy2(PLOTLY_BUNDLE, staged / PLOTLY_BUNDLE.name)
         app.config.html_static_path.append(str(staged))
-    if app.builder.format == "latex" and hasattr(app.env, "mystnb_config"):
-        # A report, not a tutorial: the PDF shows no code (MyST-NB read its config just before this).
-        app.env.mystnb_config = app.env.mystnb_config.copy(remove_code_source=True)
+
+
+def _on_doctree_resolved(app: Sphinx, doctree, docname: str) -> None:
+    """A report, not a tutorial: the PDF leaves out code cells' source (the HTML folds it)."""
+    if app.builder.format != "latex":
+        return
+    for node in list(doctree.findall(nodes.container)):
+        if node.get("nb_element") == "cell_code_source":
+            node.parent.remove(node)
+    if docname == app.config.root_doc:
+        latex.shape_book(doctree, yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8")), "Introduction")
 
 
 def _on_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
@@ -129,5 +140,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", _on_get_outdated)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("html-page-context", _on_page_context)
+    app.connect("doctree-resolved", _on_doctree_resolved)
     app.connect("build-finished", _on_build_finished)
     return {"version": "1.0", "parallel_read_safe": True, "env_version": 1}
