@@ -11,7 +11,7 @@ export FORCE_SOURCE_DATE := 1
 export BROWSER_PATH ?= /usr/bin/chromium
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book html pdf test lint data data-rehash upgrade clean
+.PHONY: help setup book html pdf test lint format data data-rehash release upgrade clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -64,5 +64,10 @@ upgrade: ## recompile exact pins from requirements.in
 	python3 -m venv /tmp/rk-upgrade && /tmp/rk-upgrade/bin/pip install --quiet -r requirements.in
 	/tmp/rk-upgrade/bin/pip freeze > requirements.txt
 
-clean: ## remove build outputs and the execution cache
-	rm -rf _build chapters/*.ipynb
+release: setup ## make release VERSION=x.y.z: set the version, build, archive in _build/release/
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z (after adding its CHANGELOG.md entry)"; exit 2; }
+	$(PY) scripts/release.py $(VERSION)
+
+clean: ## remove build outputs and the execution cache (releases in _build/release/ are kept)
+	find _build -mindepth 1 -maxdepth 1 ! -name release -exec rm -rf {} + 2>/dev/null || true
+	rm -f chapters/*.ipynb

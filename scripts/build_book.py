@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from reportkit.meta import citation
+from reportkit.meta import citation, pdf_name
 from reportkit.paths import PACKAGE_PATH, ROOT
 from reportkit.validate import validate_package
 
@@ -32,18 +32,14 @@ def step(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def jupyter_book(builder: str) -> None:
+def jupyter_book(builder: str, env: dict[str, str] | None = None) -> None:
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--path-output", str(STAGE),
            "--builder", builder, "-W", "-n", "--keep-going"]
     started = time.monotonic()
-    proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"})
+    proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0", **(env or {})})
     if proc.returncode != 0:
         raise SystemExit(f"error: the {builder} build failed (see the messages above); nothing was published")
     step(f"{builder} build done in {time.monotonic() - started:.1f} s")
-
-
-def pdf_name() -> str:
-    return f"reverse-kissinger-{citation()['version']}.pdf"
 
 
 def publish_dir(src: Path, dest: Path) -> None:
@@ -51,7 +47,8 @@ def publish_dir(src: Path, dest: Path) -> None:
     fresh = dest.with_name(dest.name + ".new")
     old = dest.with_name(dest.name + ".old")
     shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(src, fresh)
+    # .buildinfo records Sphinx's config hash, which holds absolute paths; the published site needs none.
+    shutil.copytree(src, fresh, ignore=shutil.ignore_patterns(".buildinfo"))
     shutil.rmtree(old, ignore_errors=True)
     if dest.exists():
         dest.rename(old)
@@ -76,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.pdf_only:
         step("building HTML into _build/.stage (chapters execute only when they, their data or the kit changed)")
-        jupyter_book("html")
+        # With a PDF on the way, every page's download menu links to it.
+        jupyter_book("html", {"RK_WITH_PDF": "1"} if args.pdf else None)
     pdf = None
     if args.pdf or args.pdf_only:
         step("building the PDF with XeLaTeX")
@@ -88,15 +86,17 @@ def main(argv: list[str] | None = None) -> int:
         if pdf is not None:
             downloads = STAGED_HTML / "_downloads"
             downloads.mkdir(exist_ok=True)
-            shutil.copy2(pdf, downloads / pdf_name())
+            for stale in downloads.glob("reverse-kissinger-*.pdf"):
+                stale.unlink()
+            shutil.copy2(pdf, downloads / pdf_name(citation()['version']))
         step("publishing _build/html")
         publish_dir(STAGED_HTML, BUILD / "html")
     if pdf is not None:
         (BUILD / "pdf").mkdir(parents=True, exist_ok=True)
         for stale in (BUILD / "pdf").glob("reverse-kissinger-*.pdf"):
             stale.unlink()
-        shutil.copy2(pdf, BUILD / "pdf" / pdf_name())
-        step(f"PDF: _build/pdf/{pdf_name()}")
+        shutil.copy2(pdf, BUILD / "pdf" / pdf_name(citation()['version']))
+        step(f"PDF: _build/pdf/{pdf_name(citation()['version'])}")
     if not args.pdf_only:
         step("done: open _build/html/index.html")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import shutil
 import threading
 from pathlib import Path
 
@@ -20,6 +21,24 @@ def site() -> Path:
     if not (SITE / "chapters" / "intro.html").is_file():
         pytest.fail("no built book in _build/html: run `make book` first (`make test` does)")
     return SITE
+
+
+PROJECT_FILES = ["_config.yml", "_toc.yml", "CITATION.cff", "references.bib", "CHANGELOG.md", "jupytext.toml"]
+PROJECT_DIRS = ["chapters", "data", "scripts", "seeds"]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project with a previously published site in _build/html."""
+    for name in PROJECT_FILES:
+        shutil.copy2(ROOT / name, tmp_path / name)
+    for name in PROJECT_DIRS:
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    published = tmp_path / "_build" / "html"
+    published.mkdir(parents=True)
+    (published / "index.html").write_text("last good build", encoding="utf-8")
+    return tmp_path
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -3,31 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-from conftest import ROOT
-
-PROJECT_FILES = ["_config.yml", "_toc.yml", "CITATION.cff", "references.bib", "CHANGELOG.md", "jupytext.toml"]
-PROJECT_DIRS = ["chapters", "data", "scripts", "seeds"]
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the project with a previously published site in _build/html."""
-    for name in PROJECT_FILES:
-        shutil.copy2(ROOT / name, tmp_path / name)
-    for name in PROJECT_DIRS:
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
-    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
-    published = tmp_path / "_build" / "html"
-    published.mkdir(parents=True)
-    (published / "index.html").write_text("last good build", encoding="utf-8")
-    return tmp_path
 
 
 def _build(project: Path) -> subprocess.CompletedProcess:

@@ -33,6 +33,24 @@ def test_pdf_has_numbered_figures(text):
 
 def test_pdf_pages_and_fonts_embedded():
     info = subprocess.run(["pdfinfo", str(PDF)], capture_output=True, text=True, check=True).stdout
-    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 20
+    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 40
     fonts = subprocess.run(["pdffonts", str(PDF)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts if line.strip()), fonts
+
+
+def test_title_page_names_version_date_and_how_to_cite():
+    meta = citation()
+    first = subprocess.run(["pdftotext", "-l", "1", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"Version {meta['version']}" in first and "How to cite" in first and meta["title"].split(":")[0] in first
+
+
+def test_pdf_metadata():
+    info = subprocess.run(["pdfinfo", str(PDF)], capture_output=True, text=True, check=True).stdout
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    assert fields["Title"].strip() == citation()["title"]
+    assert fields["Author"].strip() and fields["Subject"].strip() and "Russia" in fields["Keywords"]
+
+
+def test_pdf_is_a_report_not_code(text):
+    assert "show(fig" not in text and "import " not in text and "glue(" not in text
+    assert "APPENDICES" in text.upper() and "CONTENTS" in text.upper()

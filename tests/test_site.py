@@ -13,7 +13,7 @@ from reportkit.appendix import read_seed_briefs
 from reportkit.data import read_package
 from reportkit.meta import citation
 
-MIN_CHARTS = {"intro": 1, "alignment": 3}
+MIN_CHARTS = {"alignment": 3}
 
 
 class Loads(HTMLParser):
@@ -45,7 +45,7 @@ def test_chapter_holds_numbered_sourced_charts_with_downloads(site, name):
     html = page(site, name)
     charts = re.findall(r'class="rk-plotly" id="(rk-[a-z0-9-]+)"', html)
     assert len(charts) >= MIN_CHARTS.get(name, 2), name
-    assert len(re.findall(r'<span class="caption-number">Fig\. [0-9.]+ </span>', html)) >= len(charts) - (name == "intro")
+    assert len(re.findall(r'<span class="caption-number">Fig\. [0-9.]+ </span>', html)) >= len(charts)
     assert html.count('class="rk-source"') == len(charts)
     for href in re.findall(r'class="rk-download" href="\.\./(data/[a-z0-9_]+\.csv)"', html):
         assert (site / href).is_file(), href
@@ -99,3 +99,29 @@ def test_chart_text_from_data_is_escaped_on_the_page(site):
 def test_glued_numbers_are_present(site):
     html = page(site, "intro")
     assert "glue" not in re.sub(r"<[^>]+>", "", html).split("Key points")[1][:500]
+
+
+def _header_links(html: str) -> dict[str, str]:
+    return {label: href for href, label in re.findall(r'<a href="([^"]+)" target="_blank"\s+class="btn btn-sm btn-([\w-]+)', html)}
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_offers_its_notebook_its_text_and_the_pdf(site, name):
+    import nbformat
+
+    links = _header_links(page(site, name))
+    pages = site / "chapters"
+    notebook = (pages / links["download-notebook-button"]).resolve()
+    nbformat.validate(nbformat.read(notebook, as_version=4))
+    source = (pages / links["download-source-button"]).resolve()
+    assert source.read_text(encoding="utf-8") == (ROOT / "chapters" / f"{name}.md").read_text(encoding="utf-8")
+    pdf = (pages / links["download-report-pdf-button"]).resolve()
+    assert pdf.name == f"reverse-kissinger-{citation()['version']}.pdf" and pdf.is_file()
+
+
+def test_every_page_has_a_version_switcher(site):
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        if "rk-version" not in html:
+            continue   # redirects and search fragments have no theme header
+        assert "dropdown-version-switcher" in html and f"Version {citation()['version']}: other versions" in html, path

@@ -33,6 +33,7 @@ def elements(meta: dict) -> dict[str, str]:
         f"pdfsubject={{{tex(meta['abstract'])}}}, pdfkeywords={{{tex(', '.join(meta['keywords']))}}}, "
         "pdfcreator={Jupyter Book, Sphinx and XeLaTeX}}\n"
         "\\addto\\captionsenglish{\\renewcommand{\\contentsname}{Contents}}\n"
+        "\\setlength{\\headheight}{14.5pt}\n"
         f"\\newcommand{{\\rkversion}}{{{tex(meta['version'])}}}\n"
     )
     maketitle = rf"""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+
 import yaml
 
 from reportkit.paths import CITATION_PATH
@@ -16,3 +19,17 @@ def citation() -> dict:
         "version": str(meta["version"]), "date-released": str(meta["date-released"]), "title": meta["title"], "team": TEAM,
         "abstract": meta.get("abstract", ""), "keywords": list(meta.get("keywords", [])),
     }
+
+
+def pdf_name(version: str) -> str:
+    return f"reverse-kissinger-{version}.pdf"
+
+
+def release_versions(current: str) -> list[str]:
+    """Versions the switcher lists: the current one, plus archived releases when building a release.
+
+    scripts/release.py passes the archive's versions in RK_RELEASE_VERSIONS (a JSON list); an ordinary
+    build lists only itself, so it never links to a site that is not beside it.
+    """
+    archived = json.loads(os.environ.get("RK_RELEASE_VERSIONS", "[]"))
+    return sorted({current, *archived}, key=lambda v: tuple(int(p) for p in v.split(".")), reverse=True)

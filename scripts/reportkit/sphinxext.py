@@ -6,14 +6,17 @@
 - the data package copied into the site (``data/``) so every chart links to its CSV;
 - generated appendix pages (data and sources; claims ledger) written before reading;
 - execution keyed on data: a chapter re-executes when a CSV it loads, or the kit, changes;
-- code cells left out of the PDF.
+- code cells left out of the PDF, which opens with a title page and is divided into parts;
+- per page downloads (the chapter as .md and .ipynb, the report as PDF) and a version switcher.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
+from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -21,7 +24,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from reportkit import appendix, latex
-from reportkit.meta import citation
+from reportkit.meta import citation, pdf_name, release_versions
+from reportkit.notebooks import write_notebook
 from reportkit.paths import DATA_DIR, KIT_DIR, ROOT
 
 PLOTLY_BUNDLE = ROOT / "node_modules" / "plotly.js-cartesian-dist-min" / "plotly-cartesian.min.js"
@@ -36,7 +40,11 @@ def _on_config(app: Sphinx, config) -> None:
         f'Text and data CC BY 4.0, code MIT · © {meta["date-released"][:4]} {meta["team"]}</p>'
     )
     config.html_theme_options = {**config.html_theme_options, "extra_footer": footer}
-    config.html_context = {**config.html_context, "default_mode": "light"}
+    # In html_context, so that Sphinx rewrites every page when they change (it hashes this setting).
+    config.html_context = {
+        **config.html_context, "default_mode": "light",
+        "rk_versions": release_versions(meta["version"]), "rk_with_pdf": bool(os.environ.get("RK_WITH_PDF")),
+    }
     config.html_static_path = [*config.html_static_path, str(KIT_DIR / "static")]
     config.html_css_files = [*config.html_css_files, "rk.css"]
     config.latex_elements = {**config.latex_elements, **latex.elements(meta)}
@@ -50,7 +58,18 @@ def _on_builder_inited(app: Sphinx) -> None:
         staged = Path(app.outdir).parent / ".rk-static"
         staged.mkdir(parents=True, exist_ok=True)
         shutil.copy2(PLOTLY_BUNDLE, staged / PLOTLY_BUNDLE.name)
+        # MyST-NB copies its stylesheet only after the pages are written, so a clean build would link it
+        # without the ?v= checksum and an incremental one with it; serving it as a static file like the
+        # others makes both builds byte-identical.
+        stylesheet = Path(str(resources.files("myst_nb.static") / "mystnb.css"))
+        digest = hashlib.sha256(stylesheet.read_bytes()).hexdigest()
+        shutil.copy2(stylesheet, staged / f"mystnb.{digest}.css")
         app.config.html_static_path.append(str(staged))
+        # Sphinx's search index keeps no index entries (the glossary's terms) of pages it does not
+        # rewrite: rewrite those pages every time, so incremental and clean builds index the same.
+        for docname, entries in app.env.get_domain("index").entries.items():
+            if entries:
+                Path(app.outdir, f"{docname}.html").unlink(missing_ok=True)
 
 
 def _on_doctree_resolved(app: Sphinx, doctree, docname: str) -> None:
@@ -73,6 +92,46 @@ def _on_page_context(app: Sphinx, pagename, templatename, context, doctree) -> N
     if doctree is not None and "rk-plotly" in context.get("body", ""):
         # Only chart pages load plotly.js; later pages reuse the browser's cached copy.
         context["script_files"] = [*context["script_files"], f"_static/{PLOTLY_BUNDLE.name}", "_static/rk-charts.js"]
+
+
+def _chapter_notebook(pagename: str) -> str | None:
+    """The notebook offered for download beside a chapter page, if the chapter has code."""
+    source = ROOT / f"{pagename}.md"
+    if pagename.startswith("chapters/") and source.is_file() and "```{code-cell}" in source.read_text(encoding="utf-8"):
+        return f"{pagename}.ipynb"
+    return None
+
+
+def _on_header_buttons(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Downloads: the chapter as .md and .ipynb and the whole report as PDF; and a version switcher."""
+    meta = citation()
+    root = "../" * pagename.count("/")
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        buttons = [b for b in group["buttons"] if b.get("label") != "download-pdf-button" or not context["rk_with_pdf"]]
+        notebook = _chapter_notebook(pagename)
+        if notebook:
+            buttons.insert(0, {"type": "link", "url": f"{root}_sources/{notebook}", "text": ".ipynb", "icon": "fas fa-code",
+                               "tooltip": "Download this chapter as a notebook", "label": "download-notebook-button"})
+        if context["rk_with_pdf"]:
+            buttons.append({"type": "link", "url": f"{root}_downloads/{pdf_name(meta['version'])}", "text": ".pdf",
+                            "icon": "fas fa-file-pdf", "tooltip": "Download the whole report (PDF)", "label": "download-report-pdf-button"})
+        group["buttons"] = buttons
+    context.setdefault("header_buttons", []).insert(0, {
+        "type": "group", "icon": "fas fa-code-branch", "tooltip": f"Version {meta['version']}: other versions",
+        "label": "version-switcher", "buttons": [
+            {"type": "link", "url": f"{root}{_version_href(v, meta['version'])}", "text": v + (" (this version)" if v == meta["version"] else ""),
+             "tooltip": f"Version {v}", "label": "version-link"}
+            for v in context["rk_versions"]
+        ] + [{"type": "link", "url": f"{root}chapters/changelog.html", "text": "What changed", "tooltip": "The changelog",
+              "label": "version-changelog"}],
+    })
+
+
+def _version_href(version: str, current: str) -> str:
+    # In a release archive the sites sit side by side as <version>/html/; see scripts/release.py.
+    return "index.html" if version == current else f"../../{version}/html/index.html"
 
 
 def _fingerprint(source: Path) -> str:
@@ -128,10 +187,28 @@ def _on_doctree_read(app: Sphinx, doctree) -> None:
 def _on_build_finished(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    _drop_stale_search_terms(Path(app.outdir) / "searchindex.js")
+    for source in sorted((ROOT / "chapters").glob("*.md")):
+        notebook = _chapter_notebook(f"chapters/{source.stem}")
+        if notebook:
+            write_notebook(source, Path(app.outdir) / "_sources" / notebook)
     target = Path(app.outdir) / "data"
     target.mkdir(exist_ok=True)
     for path in sorted(DATA_DIR.glob("*.csv")) + [DATA_DIR / "datapackage.json"]:
         shutil.copy2(path, target / path.name)
+
+
+def _drop_stale_search_terms(path: Path) -> None:
+    """Words that left every page stay in an incremental build's search index with no pages; a clean
+    build has none. Dropping them makes the two byte-identical (and the index smaller)."""
+    from sphinx.search import js_index
+
+    if not path.is_file():
+        return
+    index = js_index.loads(path.read_text(encoding="utf-8"))
+    for key in ("terms", "titleterms"):
+        index[key] = {word: docs for word, docs in index[key].items() if docs != []}
+    path.write_text(js_index.dumps(index), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict:
@@ -140,6 +217,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", _on_get_outdated)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("html-page-context", _on_page_context)
+    app.connect("html-page-context", _on_header_buttons, priority=502)  # after sphinx-book-theme's buttons
     app.connect("doctree-resolved", _on_doctree_resolved)
     app.connect("build-finished", _on_build_finished)
     return {"version": "1.0", "parallel_read_safe": True, "env_version": 1}
