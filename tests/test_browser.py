@@ -7,10 +7,13 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import APPENDICES, CHAPTERS
+from conftest import APPENDICES, CHAPTERS, ROOT
+from reportkit.data import read_package
+from reportkit.pageweight import CHROMIUM, CHROMIUM_ARGS, first_view, later_view
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PACKAGE = read_package(ROOT / "data" / "datapackage.json")
+
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +21,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
 
@@ -71,15 +74,19 @@ def test_hover_shows_a_tooltip(open_page):
     assert page.locator(".hoverlayer .hovertext").count() >= 1
 
 
-def test_every_csv_download_link_works(open_page, server):
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_csv_download_link_works(open_page, name):
     import urllib.request
 
-    page, _ = open_page("chapters/alignment.html")
+    page, _ = open_page(f"chapters/{name}.html")
     hrefs = page.eval_on_selector_all("a.rk-download", "els => els.map(e => e.href)")
-    assert hrefs
+    assert hrefs, name
     for href in hrefs:
+        resource = next(r for r in PACKAGE["resources"] if href.endswith("/" + r["path"]))
+        first_field = resource["schema"]["fields"][0]["name"]
         with urllib.request.urlopen(href) as resp:
-            assert resp.status == 200 and resp.read().startswith(b"year") or True
+            assert resp.status == 200
+            assert resp.read().decode("utf-8").splitlines()[0].split(",")[0] == first_field, href
 
 
 def test_search_finds_a_chapter(open_page):
@@ -90,7 +97,52 @@ def test_search_finds_a_chapter(open_page):
 
 
 def test_chart_data_links_are_reachable_by_keyboard(open_page):
-    page, _ = open_page("chapters/alignment.html")
-    link = page.locator("a.rk-download").first
-    link.focus()
-    assert page.evaluate("document.activeElement.classList.contains('rk-download')")
+    """Pressing Tab from the top of the page reaches every chart's data link, in order."""
+    page, _ = open_page("chapters/nato.html")
+    wanted = page.locator("a.rk-download").count()
+    reached = []
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        index = page.evaluate("Array.from(document.querySelectorAll('a.rk-download')).indexOf(document.activeElement)")
+        if index >= 0 and index not in reached:
+            reached.append(index)
+        if len(reached) == wanted:
+            break
+    assert wanted >= 2 and reached == list(range(wanted)), reached
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_chart_has_a_text_alternative_and_a_data_link(open_page, name):
+    page, _ = open_page(f"chapters/{name}.html")
+    charts = page.locator(".rk-chart")
+    assert charts.count() >= 2
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        plot = chart.locator(".rk-plotly")
+        assert plot.get_attribute("role") == "figure" and len(plot.get_attribute("aria-label") or "") > 40
+        assert chart.locator("a.rk-download").count() >= (0 if name == "assessment" and i == 0 else 1)
+
+
+@pytest.mark.parametrize("name", ["index", *(f"chapters/{n}" for n in CHAPTERS + APPENDICES), "search", "genindex"])
+def test_no_serious_accessibility_violations(open_page, name):
+    """axe-core, injected from node_modules, on every page: no serious or critical violations."""
+    page, _ = open_page(f"{name}.html")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_first_view_weight_within_budget(browser, server, name):
+    """gzip-compressed, as a server would send it: at most 800 KB in all and 60 KB of HTML."""
+    weight = first_view(browser, f"{server}/chapters/{name}.html")
+    assert weight.html_gz <= 60 * 1024, weight.html_gz
+    assert weight.total_gz <= 800 * 1024, (weight.total_gz, weight.largest())
+
+
+def test_later_pages_reuse_the_cached_plotly_bundle(browser, server):
+    transferred = later_view(browser, f"{server}/chapters/alignment.html", f"{server}/chapters/nato.html")
+    bundle = [size for url, size in transferred.items() if "plotly-basic.min.js" in url]
+    assert bundle and max(bundle) < 1024, bundle

@@ -47,7 +47,7 @@ def test_figure_json_cannot_close_its_script_element():
 
 @pytest.mark.parametrize("trace", [go.Scattergl(x=[1], y=[1]), go.Choropleth(locations=["FRA"], z=[1])])
 def test_trace_types_outside_the_served_bundle_fail(trace):
-    with pytest.raises(ValueError, match="cartesian bundle"):
+    with pytest.raises(ValueError, match="basic bundle"):
         figures.check_traces(go.Figure(trace))
 
 

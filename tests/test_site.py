@@ -49,7 +49,7 @@ def test_chapter_holds_numbered_sourced_charts_with_downloads(site, name):
     assert html.count('class="rk-source"') == len(charts)
     for href in re.findall(r'class="rk-download" href="\.\./(data/[a-z0-9_]+\.csv)"', html):
         assert (site / href).is_file(), href
-    assert "plotly-cartesian.min.js" in html and "rk-charts.js" in html
+    assert "plotly-basic.min.js" in html and "rk-charts.js" in html
 
 
 def test_pages_without_charts_do_not_load_plotly(site):
@@ -72,7 +72,7 @@ def test_no_cdn_names_in_scripts_or_styles(site):
 
 
 def test_plotly_bundle_is_served_once_from_static(site):
-    assert (site / "_static" / "plotly-cartesian.min.js").stat().st_size > 500_000
+    assert (site / "_static" / "plotly-basic.min.js").stat().st_size > 500_000
     assert not any(len(p.read_bytes()) > 1_000_000 for p in (site / "chapters").glob("*.html"))
 
 

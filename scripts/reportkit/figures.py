@@ -26,11 +26,9 @@ from plotly.utils import PlotlyJSONEncoder
 from reportkit import style
 from reportkit.data import publishers, resource
 
-# Trace types in plotly.js-cartesian-dist-min; a chart using another type would be drawn wrongly
+# Trace types in plotly.js-basic-dist-min; a chart using another type would be drawn wrongly
 # or not at all on the web, so it fails the build instead.
-CARTESIAN_TRACES = frozenset(
-    {"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour", "image", "pie", "scatter", "violin"}
-)
+BUNDLE_TRACES = frozenset({"bar", "pie", "scatter"})
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 _kaleido_ready = False
 
@@ -42,9 +40,9 @@ def figure_json(fig: go.Figure) -> str:
 
 
 def check_traces(fig: go.Figure) -> None:
-    bad = sorted({t.type for t in fig.data} - CARTESIAN_TRACES)
+    bad = sorted({t.type for t in fig.data} - BUNDLE_TRACES)
     if bad:
-        raise ValueError(f"trace type(s) {bad} are not in the plotly.js cartesian bundle the book serves")
+        raise ValueError(f"trace type(s) {bad} are not in the plotly.js basic bundle the book serves")
 
 
 def source_text(resources: list[str]) -> str:
@@ -67,7 +65,7 @@ def chart_html(fig: go.Figure, *, name: str, alt: str, resources: list[str], sou
     height = int(fig.layout.height or style.HEIGHT)
     return (
         f'<div class="rk-chart">'
-        f'<div class="rk-plotly" id="{div_id}" role="img" aria-label="{html.escape(alt)}" '
+        f'<div class="rk-plotly" id="{div_id}" role="figure" aria-label="{html.escape(alt)}" '
         f'style="min-height:{height}px"></div>'
         f'<script type="application/json" class="rk-plotly-data" data-target="{div_id}">{figure_json(fig)}</script>'
         f'<noscript><p>{html.escape(alt)}</p></noscript>'

@@ -1,7 +1,9 @@
 """Local Sphinx extension: what the book needs beyond stock Jupyter Book.
 
 - version and date from CITATION.cff in every page footer and in the LaTeX title page;
-- plotly.js (the cartesian partial bundle, from node_modules) served once from ``_static`` and
+- markup that passes axe-core (a11y.py, templates/search-button-field.html);
+- no fontawesome.js (icons come from the theme's web font; see templates/);
+- plotly.js (the basic partial bundle: bar, pie, scatter; from node_modules) served once from ``_static`` and
   linked only from pages that hold a chart;
 - the data package copied into the site (``data/``) so every chart links to its CSV;
 - generated appendix pages (data and sources; claims ledger) written before reading;
@@ -23,12 +25,12 @@ import yaml
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from reportkit import appendix, latex
+from reportkit import a11y, appendix, latex
 from reportkit.meta import citation, pdf_name, release_versions
 from reportkit.notebooks import write_notebook
 from reportkit.paths import DATA_DIR, KIT_DIR, ROOT
 
-PLOTLY_BUNDLE = ROOT / "node_modules" / "plotly.js-cartesian-dist-min" / "plotly-cartesian.min.js"
+PLOTLY_BUNDLE = ROOT / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
 LOAD_CALL = re.compile(r"""load\(\s*["']([a-z0-9_]+)["']""")
 
 
@@ -47,6 +49,7 @@ def _on_config(app: Sphinx, config) -> None:
     }
     config.html_static_path = [*config.html_static_path, str(KIT_DIR / "static")]
     config.html_css_files = [*config.html_css_files, "rk.css"]
+    config.templates_path = [str(KIT_DIR / "templates"), *config.templates_path]
     config.latex_elements = {**config.latex_elements, **latex.elements(meta)}
 
 
@@ -188,6 +191,9 @@ def _on_build_finished(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     _drop_stale_search_terms(Path(app.outdir) / "searchindex.js")
+    # The themes ship their Jinja macro files inside their static folders; they are not pages.
+    for macros in Path(app.outdir, "_static").glob("*webpack-macros.html"):
+        macros.unlink()
     for source in sorted((ROOT / "chapters").glob("*.md")):
         notebook = _chapter_notebook(f"chapters/{source.stem}")
         if notebook:
@@ -212,6 +218,7 @@ def _drop_stale_search_terms(path: Path) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    a11y.setup(app)
     app.connect("config-inited", _on_config)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("env-get-outdated", _on_get_outdated)
