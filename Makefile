@@ -11,7 +11,7 @@ export FORCE_SOURCE_DATE := 1
 export BROWSER_PATH ?= /usr/bin/chromium
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book html pdf test lint format data data-rehash release upgrade clean
+.PHONY: help setup book html pdf test lint format data data-rehash bench release upgrade clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ test: setup ## build the book, then run every test
 upgrade: ## recompile exact pins from requirements.in
 	python3 -m venv /tmp/rk-upgrade && /tmp/rk-upgrade/bin/pip install --quiet -r requirements.in
 	/tmp/rk-upgrade/bin/pip freeze > requirements.txt
+
+bench: setup ## benchmark builds (cold, no-op, prose edit, code edit, PDF) and page weights; JSON in _build/
+	$(PY) scripts/bench.py
 
 release: setup ## make release VERSION=x.y.z: set the version, build, archive in _build/release/
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z (after adding its CHANGELOG.md entry)"; exit 2; }

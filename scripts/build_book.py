@@ -11,6 +11,7 @@ build before any notebook runs; a failing chapter or any Sphinx warning stops it
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import subprocess
@@ -19,13 +20,21 @@ import time
 from pathlib import Path
 
 from reportkit.meta import citation, pdf_name
-from reportkit.paths import PACKAGE_PATH, ROOT
-from reportkit.validate import validate_package
+from reportkit.paths import DATA_DIR, KIT_DIR, PACKAGE_PATH, ROOT
 
 BUILD = ROOT / "_build"
 STAGE = BUILD / ".stage"          # jupyter-book --path-output: keeps its doctrees and execution cache
 STAGED_HTML = STAGE / "_build" / "html"
 STAGED_LATEX = STAGE / "_build" / "latex"
+VALIDATED = STAGE / "validated.sha256"   # fingerprint of the data package at its last successful validation
+
+
+def data_fingerprint() -> str:
+    """Hash of everything validation depends on: the data files and the validating code."""
+    digest = hashlib.sha256()
+    for path in sorted(DATA_DIR.glob("*.csv")) + [PACKAGE_PATH, KIT_DIR / "validate.py", KIT_DIR / "data.py"]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def step(message: str) -> None:
@@ -62,15 +71,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf-only", action="store_true", help="build only the PDF")
     args = parser.parse_args(argv)
 
-    step("validating the data package")
-    problems = validate_package(PACKAGE_PATH)
-    if problems:
-        print(f"error: data package invalid, {len(problems)} problem(s); nothing was built or published", file=sys.stderr)
-        for problem in problems:
-            print(f"  data/{problem}", file=sys.stderr)
-        return 1
-    step("data package valid")
+    fingerprint = data_fingerprint()
+    if VALIDATED.is_file() and VALIDATED.read_text(encoding="utf-8") == fingerprint:
+        step("data package unchanged since it was last validated")
+    else:
+        step("validating the data package")
+        from reportkit.validate import validate_package  # imported here: Frictionless takes a second to load
 
+        problems = validate_package(PACKAGE_PATH)
+        if problems:
+            print(f"error: data package invalid, {len(problems)} problem(s); nothing was built or published", file=sys.stderr)
+            for problem in problems:
+                print(f"  data/{problem}", file=sys.stderr)
+            return 1
+        step("data package valid")
+
+    STAGE.mkdir(parents=True, exist_ok=True)
+    VALIDATED.write_text(fingerprint, encoding="utf-8")
     if not args.pdf_only:
         step("building HTML into _build/.stage (chapters execute only when they, their data or the kit changed)")
         # With a PDF on the way, every page's download menu links to it.
