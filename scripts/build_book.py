@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     VALIDATED.write_text(fingerprint, encoding="utf-8")
     if not args.pdf_only:
         step("building HTML into _build/.stage (chapters execute only when they, their data or the kit changed)")
+        # Sphinx never deletes static files it no longer ships; start _static afresh (it is re-copied anyway).
+        shutil.rmtree(STAGED_HTML / "_static", ignore_errors=True)
         # With a PDF on the way, every page's download menu links to it.
         jupyter_book("html", {"RK_WITH_PDF": "1"} if args.pdf else None)
     pdf = None

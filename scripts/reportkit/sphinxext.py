@@ -59,7 +59,8 @@ def _on_builder_inited(app: Sphinx) -> None:
         if not PLOTLY_BUNDLE.is_file():
             raise RuntimeError(f"{PLOTLY_BUNDLE} is missing: run `make setup` (npm ci) first")
         staged = Path(app.outdir).parent / ".rk-static"
-        staged.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(staged, ignore_errors=True)
+        staged.mkdir(parents=True)
         shutil.copy2(PLOTLY_BUNDLE, staged / PLOTLY_BUNDLE.name)
         # MyST-NB copies its stylesheet only after the pages are written, so a clean build would link it
         # without the ?v= checksum and an incremental one with it; serving it as a static file like the
