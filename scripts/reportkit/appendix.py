@@ -12,8 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from reportkit.data import read_package
-from reportkit.paths import CHAPTERS_DIR, PACKAGE_PATH, SEEDS_DIR
+from reportkit.paths import CHAPTERS_DIR, PACKAGE_PATH, SEEDS_DIR, read_package
 
 VERDICTS = ("supported", "partly supported", "contested", "not supported", "unverified")
 CLAIM_TYPES = ("fact", "judgment", "forecast")

@@ -8,22 +8,16 @@ schema, so a chapter never works on unvalidated data.
 from __future__ import annotations
 
 import hashlib
-import json
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from reportkit.paths import DATA_DIR, PACKAGE_PATH
+from reportkit.paths import DATA_DIR, PACKAGE_PATH, read_package
 
 
 class DataError(Exception):
     """A data file does not match its description."""
-
-
-def read_package(path: Path = PACKAGE_PATH) -> dict:
-    with path.open(encoding="utf-8") as fh:
-        return json.load(fh)
 
 
 def file_sha256(path: Path) -> str:

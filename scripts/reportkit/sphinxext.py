@@ -27,7 +27,6 @@ from sphinx.application import Sphinx
 
 from reportkit import a11y, appendix, latex
 from reportkit.meta import citation, pdf_name, release_versions
-from reportkit.notebooks import write_notebook
 from reportkit.paths import DATA_DIR, KIT_DIR, ROOT
 
 PLOTLY_BUNDLE = ROOT / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
@@ -197,8 +196,11 @@ def _on_build_finished(app: Sphinx, exception) -> None:
         macros.unlink()
     for source in sorted((ROOT / "chapters").glob("*.md")):
         notebook = _chapter_notebook(f"chapters/{source.stem}")
-        if notebook:
-            write_notebook(source, Path(app.outdir) / "_sources" / notebook)
+        target = Path(app.outdir) / "_sources" / notebook if notebook else None
+        if target and (not target.is_file() or target.stat().st_mtime < source.stat().st_mtime):
+            from reportkit.notebooks import write_notebook  # Jupytext loads slowly; most builds need it for no page
+
+            write_notebook(source, target)
     target = Path(app.outdir) / "data"
     target.mkdir(exist_ok=True)
     for path in sorted(DATA_DIR.glob("*.csv")) + [DATA_DIR / "datapackage.json"]:
