@@ -31,24 +31,11 @@ import time
 from pathlib import Path
 
 from reportkit.pageweight import chromium, first_view, serve
-from reportkit.paths import ROOT
+from reportkit.paths import ROOT, copy_project
 
-COPY_FILES = ["_config.yml", "_toc.yml", "CITATION.cff", "references.bib", "CHANGELOG.md", "jupytext.toml"]
-COPY_DIRS = ["chapters", "data", "scripts", "seeds"]
 CHAPTERS = ["intro", "split", "alignment", "partial-deal", "transatlantic", "nato", "assessment"]
 EDITED = "nato"     # the chapter the prose and code scenarios edit
 TARGETS = {"cold_s": 90.0, "noop_share": 0.10, "prose_share": 0.15, "first_view_kb": 800.0, "html_kb": 60.0}
-
-
-def scratch_copy(where: Path) -> Path:
-    project = where / "project"
-    project.mkdir()
-    for name in COPY_FILES:
-        shutil.copy2(ROOT / name, project / name)
-    for name in COPY_DIRS:
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("*.ipynb", "__pycache__", "*.egg-info"))
-    (project / "node_modules").symlink_to(ROOT / "node_modules")
-    return project
 
 
 def build(project: Path, *args: str) -> tuple[float, int]:
@@ -141,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench.json", help="where to write the JSON results")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="rk-bench-") as tmp:
-        project = scratch_copy(Path(tmp))
+        project = copy_project(Path(tmp) / "project")
         print(f"bench: {args.runs} runs per scenario on a scratch copy ({os.cpu_count()} cores)", flush=True)
         results = run_scenarios(project, args.runs)
         weights = page_weights(project / "_build" / "html")

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from reportkit.meta import citation, pdf_name
-from reportkit.paths import DATA_DIR, KIT_DIR, PACKAGE_PATH, ROOT
+from reportkit.paths import KIT_DIR, PACKAGE_PATH, ROOT, data_files
 
 BUILD = ROOT / "_build"
 STAGE = BUILD / ".stage"          # jupyter-book --path-output: keeps its doctrees and execution cache
@@ -32,7 +32,7 @@ VALIDATED = STAGE / "validated.sha256"   # fingerprint of the data package at it
 def data_fingerprint() -> str:
     """Hash of everything validation depends on: the data files and the validating code."""
     digest = hashlib.sha256()
-    for path in sorted(DATA_DIR.glob("*.csv")) + [PACKAGE_PATH, KIT_DIR / "validate.py", KIT_DIR / "data.py"]:
+    for path in [*data_files(), KIT_DIR / "validate.py", KIT_DIR / "data.py"]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
@@ -90,11 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     VALIDATED.write_text(fingerprint, encoding="utf-8")
     if not args.pdf_only:
         step("building HTML into _build/.stage (chapters execute only when they, their data or the kit changed)")
-        # Sphinx never deletes static files it no longer ships; start _static afresh (it is re-copied anyway).
-        shutil.rmtree(STAGED_HTML / "_static", ignore_errors=True)
         # With a PDF on the way, every page's download menu links to it.
         jupyter_book("html", {"RK_WITH_PDF": "1"} if args.pdf else None)
-    pdf = None
+    pdf, pdf_file = None, pdf_name(citation()["version"])
     if args.pdf or args.pdf_only:
         step("building the PDF with XeLaTeX")
         jupyter_book("pdflatex")
@@ -107,15 +105,15 @@ def main(argv: list[str] | None = None) -> int:
             downloads.mkdir(exist_ok=True)
             for stale in downloads.glob("reverse-kissinger-*.pdf"):
                 stale.unlink()
-            shutil.copy2(pdf, downloads / pdf_name(citation()['version']))
+            shutil.copy2(pdf, downloads / pdf_file)
         step("publishing _build/html")
         publish_dir(STAGED_HTML, BUILD / "html")
     if pdf is not None:
         (BUILD / "pdf").mkdir(parents=True, exist_ok=True)
         for stale in (BUILD / "pdf").glob("reverse-kissinger-*.pdf"):
             stale.unlink()
-        shutil.copy2(pdf, BUILD / "pdf" / pdf_name(citation()['version']))
-        step(f"PDF: _build/pdf/{pdf_name(citation()['version'])}")
+        shutil.copy2(pdf, BUILD / "pdf" / pdf_file)
+        step(f"PDF: _build/pdf/{pdf_file}")
     if not args.pdf_only:
         step("done: open _build/html/index.html")
     return 0

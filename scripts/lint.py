@@ -6,13 +6,14 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import jupytext
+
+from reportkit.notebooks import canonical_text
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -32,11 +33,6 @@ def chapters_code() -> int:
         # E402: imports after markdown cells are normal in notebooks; E501: prose-like chart captions.
         return subprocess.run([str(BIN / "ruff"), "check", "--quiet", "--config", str(ROOT / "pyproject.toml"),
                                "--ignore", "E402,E501", tmp]).returncode
-
-
-def canonical_text(text: str) -> str:
-    """The chapter as Jupytext writes it; the tool's own version is left out so upgrades are not diffs."""
-    return re.sub(r"\n    jupytext_version: [^\n]+", "", jupytext.writes(jupytext.reads(text, fmt="md:myst"), fmt="md:myst"))
 
 
 def chapters_form(fix: bool) -> int:

@@ -23,8 +23,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reportkit.meta import pdf_name
-from reportkit.paths import CITATION_PATH, DATA_DIR, ROOT
+from reportkit.meta import pdf_name, sort_versions
+from reportkit.paths import CITATION_PATH, ROOT, data_files
 
 RELEASES = ROOT / "_build" / "release"
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
@@ -47,10 +47,6 @@ def archived_versions() -> list[str]:
     return json.loads(index.read_text(encoding="utf-8")) if index.is_file() else []
 
 
-def sort_versions(versions) -> list[str]:
-    return sorted(set(versions), key=lambda v: tuple(int(p) for p in v.split(".")), reverse=True)
-
-
 def write_checksums(folder: Path) -> None:
     lines = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "SHA256SUMS"):
@@ -65,7 +61,7 @@ def assemble(version: str) -> Path:
     shutil.copytree(ROOT / "_build" / "html", staging / "html")
     shutil.copy2(ROOT / "_build" / "pdf" / pdf_name(version), staging / pdf_name(version))
     (staging / "data").mkdir()
-    for path in sorted(DATA_DIR.glob("*.csv")) + [DATA_DIR / "datapackage.json"]:
+    for path in data_files():
         shutil.copy2(path, staging / "data" / path.name)
     write_checksums(staging)
     target = RELEASES / version

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from reportkit.pageweight import serve
+from reportkit.paths import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
@@ -23,34 +25,23 @@ def site() -> Path:
     return SITE
 
 
-PROJECT_FILES = ["_config.yml", "_toc.yml", "CITATION.cff", "references.bib", "CHANGELOG.md", "jupytext.toml"]
-PROJECT_DIRS = ["chapters", "data", "scripts", "seeds"]
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the project with a previously published site in _build/html."""
-    for name in PROJECT_FILES:
-        shutil.copy2(ROOT / name, tmp_path / name)
-    for name in PROJECT_DIRS:
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
-    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    copy_project(tmp_path)
     published = tmp_path / "_build" / "html"
     published.mkdir(parents=True)
     (published / "index.html").write_text("last good build", encoding="utf-8")
     return tmp_path
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+def run_script(project: Path, script: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run one of the copy's scripts with the copy's kit (not the installed one) on the path."""
+    return subprocess.run([sys.executable, str(project / "scripts" / script), *args], cwd=project, capture_output=True, text=True,
+                          timeout=1800, env={**os.environ, "PYTHONPATH": str(project / "scripts"), **(env or {})})
 
 
 @pytest.fixture(scope="session")
 def server(site: Path):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serve(site) as base:
+        yield base

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import APPENDICES, CHAPTERS, ROOT
 from reportkit.data import read_package
-from reportkit.pageweight import CHROMIUM, CHROMIUM_ARGS, first_view, later_view
+from reportkit.pageweight import chromium, first_view, later_view
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PACKAGE = read_package(ROOT / "data" / "datapackage.json")
@@ -18,12 +18,8 @@ PACKAGE = read_package(ROOT / "data" / "datapackage.json")
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

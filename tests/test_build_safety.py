@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import run_script
+
 
 def _build(project: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(project / "scripts")}
-    return subprocess.run(
-        [sys.executable, str(project / "scripts" / "build_book.py")],
-        cwd=project, env=env, capture_output=True, text=True, timeout=900,
-    )
+    return run_script(project, "build_book.py")
 
 
 def test_bad_csv_stops_the_build_and_keeps_the_published_site(project: Path):

@@ -15,6 +15,7 @@ from nbclient import NotebookClient
 from conftest import CHAPTERS, ROOT
 from reportkit.appendix import CLAIM_TYPES, VERDICTS, read_seed_briefs
 from reportkit.data import read_package
+from reportkit.notebooks import canonical_text
 from reportkit.prose import chapter_stats, count_words, prose_text
 
 SHARED = ROOT.parent / "shared"
@@ -29,9 +30,7 @@ def test_no_notebooks_are_committed():
 def test_jupytext_pairing_round_trips(name):
     path = ROOT / "chapters" / f"{name}.md"
     text = path.read_text(encoding="utf-8")
-    notebook = jupytext.reads(text, fmt="md:myst")
-    # The tool's own version is not recorded in the sources (it would make every upgrade a diff).
-    rewritten = re.sub(r"\n    jupytext_version: [^\n]+", "", jupytext.writes(notebook, fmt="md:myst"))
+    rewritten = canonical_text(text)
     assert rewritten == text, f"{name}.md is not in Jupytext's canonical form: run `make format`"
 
 

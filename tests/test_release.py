@@ -11,20 +11,18 @@ import hashlib
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SITE
+from conftest import ROOT, SITE, run_script
 from reportkit.meta import citation, pdf_name
 
 RELEASE = ROOT / "scripts" / "release.py"
 
 
 def _release(project: Path, version: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(project / "scripts" / "release.py"), version], cwd=project, capture_output=True,
-                          text=True, timeout=1800, env={**os.environ, "PYTHONPATH": str(project / "scripts"), **(env or {})})
+    return run_script(project, "release.py", version, env=env)
 
 
 def test_the_current_version_has_a_changelog_entry():

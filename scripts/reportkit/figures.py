@@ -45,13 +45,18 @@ def check_traces(fig: go.Figure) -> None:
         raise ValueError(f"trace type(s) {bad} are not in the plotly.js basic bundle the book serves")
 
 
+def source_line(resources: list[str], source: str | None) -> str:
+    """What a chart's source line names: ``source`` if given, else the publishers of its resources."""
+    return source or source_text(resources)
+
+
 def source_text(resources: list[str]) -> str:
     names = list(dict.fromkeys(p for name in resources for p in publishers(name)))
     return "; ".join(names)
 
 
 def _source_html(resources: list[str], source: str | None = None) -> str:
-    text = source or source_text(resources)
+    text = source_line(resources, source)
     links = " · ".join(
         f'<a class="rk-download" href="../data/{html.escape(resource(n)["path"])}" download>'
         f"Download the data: {html.escape(resource(n)['path'])}</a>"
@@ -92,7 +97,7 @@ def static_pdf(fig: go.Figure, *, resources: list[str], source: str | None = Non
         _kaleido_ready = True
     printable = go.Figure(fig)
     # Paper has no tooltips or scrolling: the source line wraps under the chart.
-    lines = textwrap.wrap(f"Source: {source or source_text(resources)}", width=130)
+    lines = textwrap.wrap(f"Source: {source_line(resources, source)}", width=130)
     printable.add_annotation(
         text="<br>".join(html.escape(line) for line in lines), align="left",
         xref="paper", yref="paper", x=0, y=0, yshift=-70, xanchor="left", yanchor="top",
@@ -108,7 +113,7 @@ def bundle(fig: go.Figure, *, name: str, alt: str, resources: list[str], source:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise ValueError(f"figure name {name!r}: use lower-case letters, digits and hyphens")
     data = {
-        "text/plain": f"{alt} (source: {source or source_text(resources)})",
+        "text/plain": f"{alt} (source: {source_line(resources, source)})",
         "text/html": chart_html(fig, name=name, alt=alt, resources=resources, source=source),
         "application/vnd.plotly.v1+json": json.loads(figure_json(fig)),
     }

@@ -1,8 +1,11 @@
-"""The PDF's title page and document metadata, built from CITATION.cff (the version's one source)."""
+"""The PDF: title page and metadata from CITATION.cff (the version's one source), and the book's parts."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from docutils import nodes
+from sphinx import addnodes
 
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
             "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
@@ -66,9 +69,6 @@ def shape_book(doctree, toc: dict, root_title: str) -> None:
     the web; each part of ``_toc.yml`` opens with ``\\part``; the appendices get lettered chapters; and
     the bibliography page is dropped because LaTeX prints the bibliography at the end of the book.
     """
-    from docutils import nodes
-    from sphinx import addnodes
-
     starts = {node["docname"]: node for node in doctree.findall(addnodes.start_of_file)}
     root_section = next(iter(doctree.findall(nodes.section)))
     # The introduction's own sections come before the first included file: wrap them in a chapter.
@@ -92,16 +92,13 @@ def shape_book(doctree, toc: dict, root_title: str) -> None:
         opening += (r"\appendix" if appendix else "") + rf"\part{{{tex(part['caption'])}}}"
         first.parent.insert(first.parent.index(first), _raw(opening))
     bibliography = starts.get("chapters/bibliography")
-    if bibliography is not None:
-        for section in list(bibliography.findall(nodes.section)):
-            if section.parent is not None:
-                for citation in list(section.findall(nodes.citation)):
-                    citation.parent.remove(citation)
-                    doctree += citation
-                section.parent.remove(section)
+    section = bibliography.next_node(nodes.section) if bibliography is not None else None
+    if section is not None:
+        for citation in list(section.findall(nodes.citation)):   # kept: LaTeX gathers them at the end
+            citation.parent.remove(citation)
+            doctree += citation
+        section.parent.remove(section)
 
 
-def _raw(latex: str):
-    from docutils import nodes
-
+def _raw(latex: str) -> nodes.raw:
     return nodes.raw("", latex + "\n", format="latex")

@@ -25,6 +25,11 @@ def pdf_name(version: str) -> str:
     return f"reverse-kissinger-{version}.pdf"
 
 
+def sort_versions(versions) -> list[str]:
+    """Distinct versions, newest first (numeric, so 0.10.0 comes after 0.9.0)."""
+    return sorted(set(versions), key=lambda v: tuple(int(p) for p in v.split(".")), reverse=True)
+
+
 def release_versions(current: str) -> list[str]:
     """Versions the switcher lists: the current one, plus archived releases when building a release.
 
@@ -32,4 +37,4 @@ def release_versions(current: str) -> list[str]:
     build lists only itself, so it never links to a site that is not beside it.
     """
     archived = json.loads(os.environ.get("RK_RELEASE_VERSIONS", "[]"))
-    return sorted({current, *archived}, key=lambda v: tuple(int(p) for p in v.split(".")), reverse=True)
+    return sort_versions([current, *archived])

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jupytext
 import nbformat
+
+
+def canonical_text(text: str) -> str:
+    """A MyST chapter as Jupytext writes it; the tool's own version is left out so upgrades are not diffs."""
+    return re.sub(r"\n    jupytext_version: [^\n]+", "", jupytext.writes(jupytext.reads(text, fmt="md:myst"), fmt="md:myst"))
 
 
 def write_notebook(source: Path, target: Path) -> None:

@@ -27,7 +27,7 @@ from sphinx.application import Sphinx
 
 from reportkit import a11y, appendix, latex
 from reportkit.meta import citation, pdf_name, release_versions
-from reportkit.paths import DATA_DIR, KIT_DIR, ROOT
+from reportkit.paths import DATA_DIR, KIT_DIR, ROOT, data_files
 
 PLOTLY_BUNDLE = ROOT / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
 LOAD_CALL = re.compile(r"""load\(\s*["']([a-z0-9_]+)["']""")
@@ -57,6 +57,8 @@ def _on_builder_inited(app: Sphinx) -> None:
     if app.builder.format == "html":
         if not PLOTLY_BUNDLE.is_file():
             raise RuntimeError(f"{PLOTLY_BUNDLE} is missing: run `make setup` (npm ci) first")
+        # Sphinx never deletes static files it no longer ships: start both copies afresh (it re-copies anyway).
+        shutil.rmtree(Path(app.outdir) / "_static", ignore_errors=True)
         staged = Path(app.outdir).parent / ".rk-static"
         shutil.rmtree(staged, ignore_errors=True)
         staged.mkdir(parents=True)
@@ -107,7 +109,7 @@ def _chapter_notebook(pagename: str) -> str | None:
 
 def _on_header_buttons(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """Downloads: the chapter as .md and .ipynb and the whole report as PDF; and a version switcher."""
-    meta = citation()
+    version = context["release"]
     root = "../" * pagename.count("/")
     for group in context.get("header_buttons", []):
         if group.get("label") != "download-buttons":
@@ -118,13 +120,13 @@ def _on_header_buttons(app: Sphinx, pagename, templatename, context, doctree) ->
             buttons.insert(0, {"type": "link", "url": f"{root}_sources/{notebook}", "text": ".ipynb", "icon": "fas fa-code",
                                "tooltip": "Download this chapter as a notebook", "label": "download-notebook-button"})
         if context["rk_with_pdf"]:
-            buttons.append({"type": "link", "url": f"{root}_downloads/{pdf_name(meta['version'])}", "text": ".pdf",
+            buttons.append({"type": "link", "url": f"{root}_downloads/{pdf_name(version)}", "text": ".pdf",
                             "icon": "fas fa-file-pdf", "tooltip": "Download the whole report (PDF)", "label": "download-report-pdf-button"})
         group["buttons"] = buttons
     context.setdefault("header_buttons", []).insert(0, {
-        "type": "group", "icon": "fas fa-code-branch", "tooltip": f"Version {meta['version']}: other versions",
+        "type": "group", "icon": "fas fa-code-branch", "tooltip": f"Version {version}: other versions",
         "label": "version-switcher", "buttons": [
-            {"type": "link", "url": f"{root}{_version_href(v, meta['version'])}", "text": v + (" (this version)" if v == meta["version"] else ""),
+            {"type": "link", "url": f"{root}{_version_href(v, version)}", "text": v + (" (this version)" if v == version else ""),
              "tooltip": f"Version {v}", "label": "version-link"}
             for v in context["rk_versions"]
         ] + [{"type": "link", "url": f"{root}chapters/changelog.html", "text": "What changed", "tooltip": "The changelog",
@@ -139,11 +141,12 @@ def _version_href(version: str, current: str) -> str:
 
 def _fingerprint(source: Path) -> str:
     """Hash of the data files a chapter loads and of the kit's code."""
+    text = source.read_text(encoding="utf-8")
     digest = hashlib.sha256()
-    for name in sorted(set(LOAD_CALL.findall(source.read_text(encoding="utf-8")))):
+    for name in sorted(set(LOAD_CALL.findall(text))):
         path = DATA_DIR / f"{name}.csv"
         digest.update(path.read_bytes() if path.is_file() else b"missing:" + name.encode())
-    if "reportkit" in source.read_text(encoding="utf-8"):
+    if "reportkit" in text:
         for path in sorted(KIT_DIR.glob("*.py")):
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -203,7 +206,7 @@ def _on_build_finished(app: Sphinx, exception) -> None:
             write_notebook(source, target)
     target = Path(app.outdir) / "data"
     target.mkdir(exist_ok=True)
-    for path in sorted(DATA_DIR.glob("*.csv")) + [DATA_DIR / "datapackage.json"]:
+    for path in data_files():
         shutil.copy2(path, target / path.name)
 
 
