@@ -11,7 +11,7 @@ export FORCE_SOURCE_DATE := 1
 export BROWSER_PATH ?= /usr/bin/chromium
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book html pdf test lint format data data-rehash bench release upgrade clean
+.PHONY: help setup book html pdf serve test lint format data data-rehash bench release upgrade clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ html: setup ## build the HTML book only
 
 pdf: setup ## build the PDF only
 	$(PY) scripts/build_book.py --pdf-only
+
+serve: setup ## live preview on 127.0.0.1 (PORT=8000): rebuilds on save and reloads the browser
+	$(PY) scripts/serve.py
 
 data: setup ## rebuild curated CSVs from their sources, then validate the data package
 	$(PY) scripts/curate_gdp.py

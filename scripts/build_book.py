@@ -6,27 +6,44 @@
 
 Nothing under _build/html or _build/pdf changes unless every step succeeded: bad data stops the
 build before any notebook runs; a failing chapter or any Sphinx warning stops it before publishing.
+
+What makes it quick:
+- nothing at all is done when no input changed since the last good build (content hashes);
+- chapters whose code or inputs changed execute first, in parallel, into the execution cache
+  (reportkit.execution); Sphinx then reads them from the cache;
+- Sphinx runs in this process (no command-line start-up), reading incrementally but writing the HTML
+  into a fresh folder every time, so no page, static file or search term of an earlier build survives;
+- the PDF is typeset only when its LaTeX sources or figures changed.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 from reportkit.meta import citation, pdf_name
-from reportkit.paths import KIT_DIR, PACKAGE_PATH, ROOT, data_files
+from reportkit.paths import KIT_DIR, PACKAGE_PATH, PROJECT_DIRS, PROJECT_FILES, ROOT, data_files
 
 BUILD = ROOT / "_build"
-STAGE = BUILD / ".stage"          # jupyter-book --path-output: keeps its doctrees and execution cache
+STAGE = BUILD / ".stage"          # doctrees, execution cache and staged outputs of the last build
 STAGED_HTML = STAGE / "_build" / "html"
 STAGED_LATEX = STAGE / "_build" / "latex"
+CACHE = STAGE / "_build" / ".jupyter_cache"
 VALIDATED = STAGE / "validated.sha256"   # fingerprint of the data package at its last successful validation
+BUILT = STAGE / "built.json"             # fingerprints of the inputs of the last published HTML and PDF
+TYPESET = STAGED_LATEX / ".rk-typeset.sha256"
+GENERATED = {"chapters/data-sources.md", "chapters/claims-ledger.md"}   # written by the build from data and seeds
+# Files the LaTeX run writes itself; everything else in the LaTeX folder is an input of the PDF.
+LATEX_OUTPUTS = {".aux", ".log", ".toc", ".out", ".idx", ".ind", ".ilg", ".fls", ".fdb_latexmk", ".xdv", ".synctex.gz"}
+ENV_INPUTS = ("SOURCE_DATE_EPOCH", "FORCE_SOURCE_DATE", "RK_RELEASE_VERSIONS", "BROWSER_PATH")
 
 
 def data_fingerprint() -> str:
@@ -37,27 +54,106 @@ def data_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def input_files() -> list[Path]:
+    """Every file a build reads from the project."""
+    files = [ROOT / name for name in PROJECT_FILES]
+    for folder in PROJECT_DIRS:
+        files += [p for p in (ROOT / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                  and p.suffix != ".ipynb" and p.relative_to(ROOT).as_posix() not in GENERATED]
+    return sorted(files)
+
+
+def inputs_fingerprint(kind: str) -> str:
+    """Hash of the project's files, the build's environment and the installed packages."""
+    digest = hashlib.sha256(kind.encode())
+    for path in input_files():
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(json.dumps({k: os.environ.get(k) for k in ENV_INPUTS}, sort_keys=True).encode())
+    digest.update(" ".join(sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())).encode())
+    return digest.hexdigest()
+
+
 def step(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def jupyter_book(builder: str, env: dict[str, str] | None = None) -> None:
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--path-output", str(STAGE),
-           "--builder", builder, "-W", "-n", "--keep-going"]
+def sphinx(builder: str, outdir: Path) -> None:
+    """Run Jupyter Book's Sphinx build in this process; any warning fails it."""
+    from jupyter_book.sphinx import build_sphinx
+
     started = time.monotonic()
-    proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0", **(env or {})})
-    if proc.returncode != 0:
+    result = build_sphinx(ROOT, outdir, noconfig=True, path_config=str(ROOT / "_config.yml"), builder=builder,
+                          confoverrides={"external_toc_path": (ROOT / "_toc.yml").as_posix(), "nitpicky": True,
+                                         "latex_individualpages": False},
+                          warningiserror=True, keep_going=True)
+    if result != 0:
         raise SystemExit(f"error: the {builder} build failed (see the messages above); nothing was published")
     step(f"{builder} build done in {time.monotonic() - started:.1f} s")
 
 
-def publish_dir(src: Path, dest: Path) -> None:
-    """Copy ``src`` next to ``dest``, then swap it in with renames, so ``dest`` is never half-written."""
+def execute_chapters() -> None:
+    from reportkit.execution import ChapterFailed, execute_stale
+
+    started = time.monotonic()
+    try:
+        ran = execute_stale(CACHE, jobs=min(len(os.sched_getaffinity(0)), 4))
+    except ChapterFailed as exc:
+        print(f"error: a chapter failed to execute; nothing was published\n{exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    if ran:
+        step(f"{len(ran)} chapter(s) executed in {time.monotonic() - started:.1f} s")
+    else:
+        step("no chapter needs to execute (code and inputs unchanged)")
+
+
+def latex_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(STAGED_LATEX.iterdir()):
+        if path.is_file() and path.suffix not in LATEX_OUTPUTS and path.name not in ("book.pdf", TYPESET.name):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class Typesetting:
+    """XeLaTeX on book.tex, in the background while the HTML builds; skipped when the sources and figures
+    are those of the last PDF."""
+
+    def __init__(self) -> None:
+        self.pdf = STAGED_LATEX / "book.pdf"
+        self.fingerprint = latex_fingerprint()
+        self.started = time.monotonic()
+        self.proc = None
+        if self.pdf.is_file() and TYPESET.is_file() and TYPESET.read_text(encoding="utf-8") == self.fingerprint:
+            step("LaTeX sources unchanged: keeping the last PDF")
+            return
+        TYPESET.unlink(missing_ok=True)
+        step("typesetting the PDF with XeLaTeX (in the background)")
+        self.proc = subprocess.Popen(["make", "all-pdf"], cwd=STAGED_LATEX, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True)
+
+    def wait(self) -> Path:
+        if self.proc is None:
+            return self.pdf
+        output, _ = self.proc.communicate()
+        if self.proc.returncode != 0 or not self.pdf.is_file():
+            print(output[-6000:], file=sys.stderr)
+            raise SystemExit("error: XeLaTeX failed (see book.log in _build/.stage/_build/latex); nothing was published")
+        TYPESET.write_text(self.fingerprint, encoding="utf-8")
+        step(f"PDF typeset in {time.monotonic() - self.started:.1f} s")
+        return self.pdf
+
+
+def publish_dir(src: Path, dest: Path, *, move: bool = False) -> None:
+    """Put ``src`` next to ``dest``, then swap it in with renames, so ``dest`` is never half-written."""
     fresh = dest.with_name(dest.name + ".new")
     old = dest.with_name(dest.name + ".old")
     shutil.rmtree(fresh, ignore_errors=True)
+    if move:
+        src.rename(fresh)
+    else:
+        shutil.copytree(src, fresh)
     # .buildinfo records Sphinx's config hash, which holds absolute paths; the published site needs none.
-    shutil.copytree(src, fresh, ignore=shutil.ignore_patterns(".buildinfo"))
+    (fresh / ".buildinfo").unlink(missing_ok=True)
     shutil.rmtree(old, ignore_errors=True)
     if dest.exists():
         dest.rename(old)
@@ -65,56 +161,78 @@ def publish_dir(src: Path, dest: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def validate() -> bool:
+    fingerprint = data_fingerprint()
+    if VALIDATED.is_file() and VALIDATED.read_text(encoding="utf-8") == fingerprint:
+        step("data package unchanged since it was last validated")
+        return True
+    step("validating the data package")
+    from reportkit.validate import validate_package  # imported here: Frictionless takes a second to load
+
+    problems = validate_package(PACKAGE_PATH)
+    if problems:
+        print(f"error: data package invalid, {len(problems)} problem(s); nothing was built or published", file=sys.stderr)
+        for problem in problems:
+            print(f"  data/{problem}", file=sys.stderr)
+        return False
+    step("data package valid")
+    STAGE.mkdir(parents=True, exist_ok=True)
+    VALIDATED.write_text(fingerprint, encoding="utf-8")
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pdf", action="store_true", help="also build the PDF")
     parser.add_argument("--pdf-only", action="store_true", help="build only the PDF")
     args = parser.parse_args(argv)
+    want_html, want_pdf = not args.pdf_only, args.pdf or args.pdf_only
+    pdf_file = pdf_name(citation()["version"])
+    published = {"html": BUILD / "html" / "index.html", "pdf": BUILD / "pdf" / pdf_file}
 
-    fingerprint = data_fingerprint()
-    if VALIDATED.is_file() and VALIDATED.read_text(encoding="utf-8") == fingerprint:
-        step("data package unchanged since it was last validated")
-    else:
-        step("validating the data package")
-        from reportkit.validate import validate_package  # imported here: Frictionless takes a second to load
+    # With a PDF on the way, every page's download menu links to it, so the HTML depends on the flag.
+    kinds = {k: inputs_fingerprint(k + ("+pdf" if k == "html" and want_pdf else "")) for k in ("html", "pdf")}
+    wanted = [k for k, on in (("html", want_html), ("pdf", want_pdf)) if on]
+    built = json.loads(BUILT.read_text(encoding="utf-8")) if BUILT.is_file() else {}
+    if all(built.get(k) == kinds[k] and published[k].is_file() for k in wanted):
+        step("nothing changed since the last build: " + " and ".join(str(published[k].relative_to(ROOT)) for k in wanted)
+             + " are up to date")
+        return 0
 
-        problems = validate_package(PACKAGE_PATH)
-        if problems:
-            print(f"error: data package invalid, {len(problems)} problem(s); nothing was built or published", file=sys.stderr)
-            for problem in problems:
-                print(f"  data/{problem}", file=sys.stderr)
-            return 1
-        step("data package valid")
+    if not validate():
+        return 1
+    os.environ.setdefault("PYTHONHASHSEED", "0")   # the kernels inherit it: set ordering in chapters is stable
+    if want_pdf:
+        os.environ["RK_WITH_PDF"] = "1"
+    execute_chapters()
 
-    STAGE.mkdir(parents=True, exist_ok=True)
-    VALIDATED.write_text(fingerprint, encoding="utf-8")
-    if not args.pdf_only:
-        step("building HTML into _build/.stage (chapters execute only when they, their data or the kit changed)")
-        # With a PDF on the way, every page's download menu links to it.
-        jupyter_book("html", {"RK_WITH_PDF": "1"} if args.pdf else None)
-    pdf, pdf_file = None, pdf_name(citation()["version"])
-    if args.pdf or args.pdf_only:
-        step("building the PDF with XeLaTeX")
-        jupyter_book("pdflatex")
-        pdf = STAGED_LATEX / "book.pdf"
-        if not pdf.is_file():
-            raise SystemExit("error: the LaTeX build produced no book.pdf; nothing was published")
-    if not args.pdf_only:
+    typesetting = None
+    if want_pdf:
+        step("building the PDF's LaTeX sources")
+        sphinx("latex", STAGED_LATEX)
+        typesetting = Typesetting()
+    try:
+        if want_html:
+            step("building HTML into a fresh _build/.stage/_build/html")
+            shutil.rmtree(STAGED_HTML, ignore_errors=True)
+            sphinx("html", STAGED_HTML)
+    finally:
+        pdf = typesetting.wait() if typesetting else None
+    if want_html:
         if pdf is not None:
-            downloads = STAGED_HTML / "_downloads"
-            downloads.mkdir(exist_ok=True)
-            for stale in downloads.glob("reverse-kissinger-*.pdf"):
-                stale.unlink()
-            shutil.copy2(pdf, downloads / pdf_file)
+            (STAGED_HTML / "_downloads").mkdir(exist_ok=True)
+            shutil.copy2(pdf, STAGED_HTML / "_downloads" / pdf_file)
         step("publishing _build/html")
-        publish_dir(STAGED_HTML, BUILD / "html")
+        publish_dir(STAGED_HTML, BUILD / "html", move=True)
     if pdf is not None:
-        (BUILD / "pdf").mkdir(parents=True, exist_ok=True)
-        for stale in (BUILD / "pdf").glob("reverse-kissinger-*.pdf"):
-            stale.unlink()
-        shutil.copy2(pdf, BUILD / "pdf" / pdf_file)
+        staged = STAGE / "pdf"
+        shutil.rmtree(staged, ignore_errors=True)
+        staged.mkdir(parents=True)
+        shutil.copy2(pdf, staged / pdf_file)
+        publish_dir(staged, BUILD / "pdf", move=True)
         step(f"PDF: _build/pdf/{pdf_file}")
-    if not args.pdf_only:
+    BUILT.write_text(json.dumps({**built, **{k: kinds[k] for k in wanted}}, indent=1) + "\n", encoding="utf-8")
+    if want_html:
         step("done: open _build/html/index.html")
     return 0
 

@@ -12,21 +12,22 @@ import pytest
 from reportkit import charts, data, figures, style
 
 
-def test_palette_is_distinct_hex_colours():
-    assert len(set(style.PALETTE)) == len(style.PALETTE) >= 7
-    assert all(re.fullmatch(r"#[0-9A-F]{6}", c) for c in style.PALETTE)
-
-
 def test_house_template_is_applied_with_title_and_axis_units():
     fig = style.apply(go.Figure(go.Bar(x=[1], y=[2])), title="A finding", x_title="Year", y_title="USD bn")
     assert fig.layout.template.layout.font.family == style.FONT
     assert fig.layout.title.text == "A finding" and fig.layout.yaxis.title.text == "USD bn"
 
 
-def test_years_are_whole_numbers():
+def test_year_axis_ticks_are_whole_distinct_years():
+    import plotly.io as pio
+
     df = pd.DataFrame({"year": [2021, 2022], "v": [1.0, 2.0]})
     fig = charts.lines(df, x="year", series={"v": "Value"}, title="t", x_title="Year", y_title="y", unit="u")
-    assert fig.layout.xaxis.tickformat == "d"
+    svg = pio.to_image(fig, format="svg").decode()   # drawn by plotly.js in Chromium, as readers see it
+    labels = re.findall(r'class="xtick".*?>([^<]+)</text>', svg)
+    assert labels, "no x tick labels drawn"
+    assert all(re.fullmatch(r"\d{4}", label) for label in labels), labels
+    assert len(labels) == len(set(labels)), labels
 
 
 def test_text_from_csv_is_escaped_in_charts():
@@ -57,7 +58,6 @@ def test_chart_html_has_stable_id_alt_text_source_and_download():
     assert 'id="rk-nato-growth"' in html and 'data-target="rk-nato-growth"' in html
     assert 'aria-label="Alt &quot;text&quot; &lt;b&gt;"' in html
     assert 'href="../data/nato_members.csv"' in html and "Source: " in html
-    assert html == figures.chart_html(fig, name="nato-growth", alt='Alt "text" <b>', resources=["nato_members"])
 
 
 def test_bundle_holds_web_jupyterlab_and_vector_pdf(monkeypatch):

@@ -12,7 +12,8 @@ SEEDS_DIR = ROOT / "seeds"
 KIT_DIR = Path(__file__).resolve().parent
 CITATION_PATH = ROOT / "CITATION.cff"
 # What a build needs: copied by the tests and the benchmark to work on a scratch project.
-PROJECT_FILES = ("_config.yml", "_toc.yml", "CITATION.cff", "references.bib", "CHANGELOG.md", "jupytext.toml")
+PROJECT_FILES = ("_config.yml", "_toc.yml", "CITATION.cff", "references.bib", "CHANGELOG.md", "jupytext.toml",
+                 "Makefile", "requirements.txt", "pyproject.toml", "package.json", "package-lock.json")
 PROJECT_DIRS = ("chapters", "data", "scripts", "seeds")
 
 

@@ -7,7 +7,7 @@
   linked only from pages that hold a chart;
 - the data package copied into the site (``data/``) so every chart links to its CSV;
 - generated appendix pages (data and sources; claims ledger) written before reading;
-- execution keyed on data: a chapter re-executes when a CSV it loads, or the kit, changes;
+- execution keyed on inputs: a chapter re-executes when anything its outputs depend on changed (reportkit.execution);
 - code cells left out of the PDF, which opens with a title page and is divided into parts;
 - per page downloads (the chapter as .md and .ipynb, the report as PDF) and a version switcher.
 """
@@ -16,21 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
-from importlib import resources
 from pathlib import Path
 
 import yaml
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from reportkit import a11y, appendix, latex
+from reportkit import a11y, appendix, execution, latex
 from reportkit.meta import citation, pdf_name, release_versions
-from reportkit.paths import DATA_DIR, KIT_DIR, ROOT, data_files
+from reportkit.paths import KIT_DIR, ROOT, data_files
 
 PLOTLY_BUNDLE = ROOT / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
-LOAD_CALL = re.compile(r"""load\(\s*["']([a-z0-9_]+)["']""")
 
 
 def _on_config(app: Sphinx, config) -> None:
@@ -57,24 +54,11 @@ def _on_builder_inited(app: Sphinx) -> None:
     if app.builder.format == "html":
         if not PLOTLY_BUNDLE.is_file():
             raise RuntimeError(f"{PLOTLY_BUNDLE} is missing: run `make setup` (npm ci) first")
-        # Sphinx never deletes static files it no longer ships: start both copies afresh (it re-copies anyway).
-        shutil.rmtree(Path(app.outdir) / "_static", ignore_errors=True)
         staged = Path(app.outdir).parent / ".rk-static"
         shutil.rmtree(staged, ignore_errors=True)
         staged.mkdir(parents=True)
         shutil.copy2(PLOTLY_BUNDLE, staged / PLOTLY_BUNDLE.name)
-        # MyST-NB copies its stylesheet only after the pages are written, so a clean build would link it
-        # without the ?v= checksum and an incremental one with it; serving it as a static file like the
-        # others makes both builds byte-identical.
-        stylesheet = Path(str(resources.files("myst_nb.static") / "mystnb.css"))
-        digest = hashlib.sha256(stylesheet.read_bytes()).hexdigest()
-        shutil.copy2(stylesheet, staged / f"mystnb.{digest}.css")
         app.config.html_static_path.append(str(staged))
-        # Sphinx's search index keeps no index entries (the glossary's terms) of pages it does not
-        # rewrite: rewrite those pages every time, so incremental and clean builds index the same.
-        for docname, entries in app.env.get_domain("index").entries.items():
-            if entries:
-                Path(app.outdir, f"{docname}.html").unlink(missing_ok=True)
 
 
 def _on_doctree_resolved(app: Sphinx, doctree, docname: str) -> None:
@@ -139,88 +123,68 @@ def _version_href(version: str, current: str) -> str:
     return "index.html" if version == current else f"../../{version}/html/index.html"
 
 
-def _fingerprint(source: Path) -> str:
-    """Hash of the data files a chapter loads and of the kit's code."""
-    text = source.read_text(encoding="utf-8")
-    digest = hashlib.sha256()
-    for name in sorted(set(LOAD_CALL.findall(text))):
-        path = DATA_DIR / f"{name}.csv"
-        digest.update(path.read_bytes() if path.is_file() else b"missing:" + name.encode())
-    if "reportkit" in text:
-        for path in sorted(KIT_DIR.glob("*.py")):
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+def _cache_path(app: Sphinx) -> Path:
+    return Path(app.config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
 
 
 def _on_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """Chapters whose data or kit changed are re-read, and their cached execution dropped."""
+    """Chapters whose inputs changed lose their cached execution and are re-read (see reportkit.execution)."""
+    sources = execution.chapter_sources()
+    execution.refresh(_cache_path(app), sources)
+    app.rk_fingerprints = {_docname(env, s): execution.fingerprint(s) for s in sources}
     stored = getattr(env, "rk_fingerprints", {})
-    stale = []
-    for docname in env.found_docs:
-        source = Path(env.doc2path(docname))
-        if source.suffix != ".md" or not source.is_file():
-            continue
-        new = _fingerprint(source)
-        if docname in stored and stored[docname] != new and docname not in changed:
-            stale.append(docname)
-    if stale:
-        _drop_cached_executions(app, [Path(env.doc2path(d)) for d in stale])
-    return stale
+    # Also re-read chapters whose doctree was built from other inputs (an earlier build may have
+    # executed them outside Sphinx, in parallel).
+    return [doc for doc, fp in app.rk_fingerprints.items() if stored.get(doc) != fp and doc not in changed]
 
 
-def _drop_cached_executions(app: Sphinx, sources: list[Path]) -> None:
-    from jupyter_cache import get_cache
-
-    cache_path = app.config.nb_execution_cache_path or str(Path(app.outdir).parent / ".jupyter_cache")
-    if not Path(cache_path).exists():
-        return
-    cache = get_cache(cache_path)
-    wanted = {str(s.resolve()) for s in sources}
-    for record in cache.list_cache_records():
-        if record.uri and str(Path(record.uri).resolve()) in wanted:
-            cache.remove_cache(record.pk)
+def _docname(env, source: Path) -> str:
+    return env.path2doc(str(source))
 
 
 def _on_doctree_read(app: Sphinx, doctree) -> None:
     env = app.env
-    source = Path(env.doc2path(env.docname))
-    if source.suffix == ".md" and source.is_file():
+    fingerprints = getattr(app, "rk_fingerprints", {})
+    if env.docname in fingerprints:
         if not hasattr(env, "rk_fingerprints"):
             env.rk_fingerprints = {}
-        env.rk_fingerprints[env.docname] = _fingerprint(source)
+        env.rk_fingerprints[env.docname] = fingerprints[env.docname]
+
+
+def _on_env_merge(app: Sphinx, env, docnames, other) -> None:
+    env.rk_fingerprints = {**getattr(env, "rk_fingerprints", {}),
+                           **{d: f for d, f in getattr(other, "rk_fingerprints", {}).items() if d in docnames}}
+
+
+def _on_env_purge(app: Sphinx, env, docname: str) -> None:
+    getattr(env, "rk_fingerprints", {}).pop(docname, None)
 
 
 def _on_build_finished(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    _drop_stale_search_terms(Path(app.outdir) / "searchindex.js")
     # The themes ship their Jinja macro files inside their static folders; they are not pages.
     for macros in Path(app.outdir, "_static").glob("*webpack-macros.html"):
         macros.unlink()
+    converted = Path(app.outdir).parent / ".rk-notebooks"   # outside the fresh output folder: converted once per text
     for source in sorted((ROOT / "chapters").glob("*.md")):
         notebook = _chapter_notebook(f"chapters/{source.stem}")
-        target = Path(app.outdir) / "_sources" / notebook if notebook else None
-        if target and (not target.is_file() or target.stat().st_mtime < source.stat().st_mtime):
+        if not notebook:
+            continue
+        cached = converted / f"{source.stem}-{hashlib.sha256(source.read_bytes()).hexdigest()[:16]}.ipynb"
+        if not cached.is_file():
             from reportkit.notebooks import write_notebook  # Jupytext loads slowly; most builds need it for no page
 
-            write_notebook(source, target)
+            for old in converted.glob(f"{source.stem}-*.ipynb"):
+                old.unlink()
+            write_notebook(source, cached)
+        target = Path(app.outdir) / "_sources" / notebook
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(cached, target)
     target = Path(app.outdir) / "data"
     target.mkdir(exist_ok=True)
     for path in data_files():
         shutil.copy2(path, target / path.name)
-
-
-def _drop_stale_search_terms(path: Path) -> None:
-    """Words that left every page stay in an incremental build's search index with no pages; a clean
-    build has none. Dropping them makes the two byte-identical (and the index smaller)."""
-    from sphinx.search import js_index
-
-    if not path.is_file():
-        return
-    index = js_index.loads(path.read_text(encoding="utf-8"))
-    for key in ("terms", "titleterms"):
-        index[key] = {word: docs for word, docs in index[key].items() if docs != []}
-    path.write_text(js_index.dumps(index), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict:
@@ -229,6 +193,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _on_builder_inited)
     app.connect("env-get-outdated", _on_get_outdated)
     app.connect("doctree-read", _on_doctree_read)
+    app.connect("env-merge-info", _on_env_merge)
+    app.connect("env-purge-doc", _on_env_purge)
     app.connect("html-page-context", _on_page_context)
     app.connect("html-page-context", _on_header_buttons, priority=502)  # after sphinx-book-theme's buttons
     app.connect("doctree-resolved", _on_doctree_resolved)

@@ -49,5 +49,8 @@ def apply(fig: go.Figure, *, title: str, x_title: str | None = None, y_title: st
 
 
 def year_axis(fig: go.Figure) -> go.Figure:
-    """Years as whole numbers, never 2,021.5."""
-    return fig.update_xaxes(tickformat="d", dtick=None, type="linear")
+    """Years as whole numbers, each labelled once: ticks every 1, 2, 5 or 10 years by the span drawn."""
+    years = [float(x) for trace in fig.data for x in (trace.x if trace.x is not None else []) if x is not None]
+    span = max(years) - min(years) if years else 0
+    step = next((s for limit, s in ((12, 1), (24, 2), (60, 5)) if span <= limit), 10)
+    return fig.update_xaxes(tickformat="d", tick0=0, dtick=step, type="linear")
