@@ -80,18 +80,24 @@ def main(argv: list[str] | None = None) -> int:
     for name in WATCHED:
         cmd += ["--watch", str(ROOT / name)]
     print(f"serve: live preview at http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"}, start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"})
+
+    def stop(signum, frame):   # `kill`, a closed terminal: take the server down too, never leave it running
+        proc.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
     try:
-        return proc.wait()
+        code = proc.wait()
     except KeyboardInterrupt:
-        # Ctrl-C reaches the whole terminal group; stop the server's own group too and wait for it.
-        os.killpg(proc.pid, signal.SIGINT)
+        # Ctrl-C reached the server too (same process group); let it shut down, then say so.
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            proc.kill()
         print("\nserve: stopped", flush=True)
         return 0
+    return 0 if code in (0, -signal.SIGTERM) else code
 
 
 if __name__ == "__main__":

@@ -48,3 +48,16 @@ def test_failing_chapter_fails_the_build_naming_chapter_and_cell(project: Path):
     assert "broken" in output and "deliberate failure in a test chapter" in output
     assert "nothing was published" in output
     assert (project / "_build" / "html" / "index.html").read_text(encoding="utf-8") == "last good build"
+
+
+def test_a_row_citing_a_wiki_stops_the_build_naming_file_row_and_column(project: Path):
+    csv = project / "data" / "nato_members.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert "https://" in lines[-1]
+    lines[-1] = lines[-1].replace(lines[-1].split("https://", 1)[1].split(",", 1)[0], "en.wikipedia.org/wiki/Sweden", 1)
+    csv.write_text("".join(lines), encoding="utf-8")
+    result = _build(project)
+    assert result.returncode != 0
+    assert f"nato_members.csv, row {len(lines)}, column 'source_url'" in result.stderr
+    assert "source rule broken: wiki" in result.stderr
+    assert (project / "_build" / "html" / "index.html").read_text(encoding="utf-8") == "last good build"

@@ -92,3 +92,26 @@ def test_load_refuses_a_file_changed_since_validation(tmp_path, monkeypatch):
 def test_unknown_resource_names_the_known_ones():
     with pytest.raises(data.DataError, match="nato_members"):
         data.resource("no_such_table")
+
+
+def test_source_line_names_the_publishers_of_the_rows_drawn_only():
+    trade = data.load("china_russia_trade")
+    drawn = trade[trade["grade"] != "C"].tail(2)
+    line = figures.source_line(["china_russia_trade"], None, drawn)
+    assert line.split(". ")[0] == "; ".join(dict.fromkeys(drawn["publisher"]))
+    assert "grade C" not in line
+    weak = trade[trade["grade"] == "C"]
+    assert f"{len(weak)} figures rest on a weaker page (grade C" in figures.source_line(["china_russia_trade"], None, weak)
+
+
+def test_a_data_chart_must_say_which_rows_it_draws():
+    with pytest.raises(ValueError, match="rows="):
+        figures.show(go.Figure(go.Bar(x=[1], y=[1])), name="x", alt="x", resources="nato_members")
+
+
+def test_year_lines_leave_gaps_for_missing_years():
+    df = pd.DataFrame({"year": [2010, 2013], "v": [1.0, 2.0]})
+    fig = charts.lines(df, x="year", series={"v": "Value"}, title="t", x_title="Year", y_title="y", unit="u")
+    assert list(fig.data[0].x) == [2010, 2011, 2012, 2013]
+    assert [v == v for v in fig.data[0].y] == [True, False, False, True]   # NaN where no figure
+    assert fig.data[0].connectgaps is False

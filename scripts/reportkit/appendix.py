@@ -8,11 +8,12 @@ Files are rewritten only when their text changes, so an unchanged build stays a 
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import yaml
 
-from reportkit.paths import CHAPTERS_DIR, PACKAGE_PATH, SEEDS_DIR, read_package
+from reportkit.paths import CHAPTERS_DIR, DATA_DIR, PACKAGE_PATH, SEEDS_DIR, read_package
 
 VERDICTS = ("supported", "partly supported", "contested", "not supported", "unverified")
 CLAIM_TYPES = ("fact", "judgment", "forecast")
@@ -35,22 +36,56 @@ def _constraints(field: dict) -> str:
     return "; ".join(parts)
 
 
-def data_sources_markdown(pkg: dict) -> str:
+def _grade_counts(path: Path) -> dict[str, int]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        grades = [row.get("grade", "") for row in csv.DictReader(fh)]
+    return {g: grades.count(g) for g in ("A", "B", "C")}
+
+
+def _used_in() -> dict[str, list[str]]:
+    """Which chapters load each table, from the chapters themselves (what the execution cache keys on)."""
+    from reportkit.execution import Inputs, chapter_sources
+
+    used: dict[str, list[str]] = {}
+    for source in chapter_sources():
+        for name in Inputs.of(source).resources:
+            used.setdefault(name, []).append(source.stem)
+    return used
+
+
+def source_rules_markdown(rules: dict) -> str:
+    """The grade rule and the pages a figure may not rest on, as the data package states them."""
+    out = ["| Grade | Rule |\n|---|---|\n"]
+    out += [f"| {grade} | {_cell(text)} |\n" for grade, text in rules["grades"].items()]
+    out.append("\nA row is rejected by the build if its page is a bare homepage, a raw IP address, or on a host of these kinds:\n\n")
+    out += [f"- **{_cell(rule['id'])}**: {_cell(rule['why'])} ({', '.join(f'`{h}`' for h in rule['hosts'])}).\n"
+            for rule in rules["forbiddenHosts"]]
+    return "".join(out) + "\n"
+
+
+def data_sources_markdown(pkg: dict, data_dir: Path = DATA_DIR) -> str:
     lic = pkg["licenses"][0]
+    used = _used_in()
     out = [
         HEADER,
         "(appendix-data)=\n# Data and sources\n\n",
         "Every chart in this report is drawn from one of the small tables below. ",
-        "Each row of each table names the publisher of its figure and the address where it was seen. ",
+        "Each row of each table names the original publisher of its figure, the document and its date or release, "
+        "the address of the page where that exact figure was seen, and a confidence grade; a note says what the page shows. ",
         f"The tables are published under the {lic['title']} licence ({lic['name']}); ",
         "each source's own terms apply to its figures. ",
         "The machine-readable description of all tables is {download}`datapackage.json <../data/datapackage.json>` ",
         "(a Frictionless Data Package), and the build validates every file against it.\n\n",
+        "(appendix-data-grades)=\n## Grades and source rules\n\n",
+        source_rules_markdown(pkg["sourceRules"]),
     ]
     for res in pkg["resources"]:
         out.append(f"({'data-' + res['name'].replace('_', '-')})=\n## {res['title']}\n\n{res['description']}\n\n")
         out.append(f"- **Download:** {{download}}`{res['path']} <../data/{res['path']}>`\n")
-        out.append("- **Used in:** " + ", ".join(f"{{doc}}`{c}`" for c in res.get("chapters", [])) + "\n")
+        chapters = used.get(res["name"], [])
+        out.append("- **Used in:** " + (", ".join(f"{{doc}}`{c}`" for c in chapters) or "no chapter yet") + "\n")
+        grades = _grade_counts(data_dir / res["path"])
+        out.append("- **Rows by grade:** " + ", ".join(f"{g} {n}" for g, n in grades.items()) + "\n")
         out.append("- **Sources:** " + "; ".join(f"[{s['title']}]({s['path']})" for s in res["sources"]) + "\n")
         out.append(f"- **Primary key:** {', '.join(res['schema']['primaryKey'])}\n")
         out.append(f"- **Licence:** {res['licenses'][0]['name']}\n\n")

@@ -28,7 +28,13 @@ def lines(
     df: pd.DataFrame, *, x: str, series: Mapping[str, str], title: str, x_title: str, y_title: str,
     unit: str, markers: bool = True, years: bool = True,
 ) -> go.Figure:
-    """One line per column in ``series`` (column → legend name), with gaps where data are missing."""
+    """One line per column in ``series`` (column → legend name), with gaps where data are missing.
+
+    With ``years``, every calendar year between the first and the last is on the axis: a year with no
+    confirmed figure is a gap in the line, never bridged."""
+    if years and len(df):
+        span = pd.DataFrame({x: range(int(df[x].min()), int(df[x].max()) + 1)})
+        df = span.merge(df.drop_duplicates(x), on=x, how="left")
     fig = go.Figure()
     for i, (col, label) in enumerate(series.items()):
         fig.add_trace(

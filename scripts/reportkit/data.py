@@ -38,13 +38,26 @@ def resource(name: str) -> dict:
     raise DataError(f"{PACKAGE_PATH.name}: no resource named {name!r} (known: {known})")
 
 
-def publishers(name: str) -> list[str]:
-    """Distinct publishers named in the rows of a resource, in order of first appearance."""
-    return list(dict.fromkeys(load(name)["source_publisher"]))
+def load(name: str, **where) -> pd.DataFrame:
+    """Resource ``name`` as a DataFrame typed from its schema (dates, numbers, booleans).
+
+    Keyword arguments keep only the rows whose column equals the value (or is in the list given), e.g.
+    ``load("energy_ties", series="power_of_siberia_gas")`` or ``load("china_russia_trade", period="full year")``.
+    Every row keeps its provenance columns, so a chart's source line names the publishers of exactly
+    the rows it draws.
+    """
+    df = _load(name)
+    for column, wanted in where.items():
+        if column not in df.columns:
+            raise DataError(f"{resource(name)['path']}: no column {column!r} to select rows by (columns: {', '.join(df.columns)})")
+        keep = df[column].isin(wanted if isinstance(wanted, (list, tuple, set)) else [wanted])
+        if not keep.any():
+            raise DataError(f"{resource(name)['path']}: no row has {column} = {wanted!r}")
+        df = df[keep]
+    return df.reset_index(drop=True)
 
 
-def load(name: str) -> pd.DataFrame:
-    """Resource ``name`` as a DataFrame typed from its schema (dates, numbers, booleans)."""
+def _load(name: str) -> pd.DataFrame:
     res = resource(name)
     path = DATA_DIR / res["path"]
     if not path.is_file():

@@ -23,12 +23,13 @@ import plotly.io as pio
 from IPython.display import display
 from plotly.utils import PlotlyJSONEncoder
 
-from reportkit import style
-from reportkit.data import publishers, resource
+from reportkit import provenance, style
+from reportkit.data import load, resource
 
 # Trace types in plotly.js-basic-dist-min; a chart using another type would be drawn wrongly
 # or not at all on the web, so it fails the build instead.
 BUNDLE_TRACES = frozenset({"bar", "pie", "scatter"})
+MAX_SOURCE_CHARS = 200
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 _kaleido_ready = False
 
@@ -45,18 +46,31 @@ def check_traces(fig: go.Figure) -> None:
         raise ValueError(f"trace type(s) {bad} are not in the plotly.js basic bundle the book serves")
 
 
-def source_line(resources: list[str], source: str | None) -> str:
-    """What a chart's source line names: ``source`` if given, else the publishers of its resources."""
-    return source or source_text(resources)
+def drawn_rows(resources: list[str], rows) -> list[dict]:
+    """The rows a chart draws: ``rows`` (a DataFrame or a list of them) if given, else every row of its resources."""
+    frames = [load(name) for name in resources] if rows is None else (rows if isinstance(rows, (list, tuple)) else [rows])
+    return [record for frame in frames for record in frame.to_dict("records")]
 
 
-def source_text(resources: list[str]) -> str:
-    names = list(dict.fromkeys(p for name in resources for p in publishers(name)))
-    return "; ".join(names)
+def source_line(resources: list[str], source: str | None, rows=None) -> str:
+    """What a chart's source line says: ``source`` if given, else the original publishers of the rows it
+    draws, and a warning when any of them rests on a weaker (grade C) page."""
+    if source:
+        return source
+    records = drawn_rows(resources, rows)
+    names = provenance.publishers(records)
+    text = "; ".join(names)
+    while len(text) > MAX_SOURCE_CHARS and len(names) > 2:   # two lines on a laptop; every row is in the CSV
+        names = names[:-1]
+        text = "; ".join(names) + f" and {len(provenance.publishers(records)) - len(names)} more (see the CSV)"
+    weak = provenance.weak_rows(records)
+    if weak:
+        text += f". {weak} figure{'s' if weak > 1 else ''} rest{'s' if weak == 1 else ''} on a weaker page (grade C, see the data's note column)"
+    return text
 
 
-def _source_html(resources: list[str], source: str | None = None) -> str:
-    text = source_line(resources, source)
+def _source_html(resources: list[str], source: str | None = None, rows=None) -> str:
+    text = source_line(resources, source, rows)
     links = " · ".join(
         f'<a class="rk-download" href="../data/{html.escape(resource(n)["path"])}" download>'
         f"Download the data: {html.escape(resource(n)['path'])}</a>"
@@ -65,7 +79,7 @@ def _source_html(resources: list[str], source: str | None = None) -> str:
     return f'<p class="rk-source"><span>Source: {html.escape(text)}.</span> {links}</p>'
 
 
-def chart_html(fig: go.Figure, *, name: str, alt: str, resources: list[str], source: str | None = None) -> str:
+def chart_html(fig: go.Figure, *, name: str, alt: str, resources: list[str], source: str | None = None, rows=None) -> str:
     div_id = f"rk-{name}"
     height = int(fig.layout.height or style.HEIGHT)
     return (
@@ -74,7 +88,7 @@ def chart_html(fig: go.Figure, *, name: str, alt: str, resources: list[str], sou
         f'style="min-height:{height}px"></div>'
         f'<script type="application/json" class="rk-plotly-data" data-target="{div_id}">{figure_json(fig)}</script>'
         f'<noscript><p>{html.escape(alt)}</p></noscript>'
-        f"{_source_html(resources, source)}</div>"
+        f"{_source_html(resources, source, rows)}</div>"
     )
 
 
@@ -85,7 +99,7 @@ def _pin_pdf_dates(pdf: bytes) -> bytes:
     return re.sub(rb"(/(?:CreationDate|ModDate) \(D:)\d{14}", lambda m: m.group(1) + stamp, pdf)
 
 
-def static_pdf(fig: go.Figure, *, resources: list[str], source: str | None = None) -> bytes:
+def static_pdf(fig: go.Figure, *, resources: list[str], source: str | None = None, rows=None) -> bytes:
     """The chart as a vector PDF with its source line, for the LaTeX build."""
     global _kaleido_ready
     import kaleido
@@ -97,7 +111,7 @@ def static_pdf(fig: go.Figure, *, resources: list[str], source: str | None = Non
         _kaleido_ready = True
     printable = go.Figure(fig)
     # Paper has no tooltips or scrolling: the source line wraps under the chart.
-    lines = textwrap.wrap(f"Source: {source_line(resources, source)}", width=130)
+    lines = textwrap.wrap(f"Source: {source_line(resources, source, rows)}", width=130)
     printable.add_annotation(
         text="<br>".join(html.escape(line) for line in lines), align="left",
         xref="paper", yref="paper", x=0, y=0, yshift=-70, xanchor="left", yanchor="top",
@@ -108,25 +122,29 @@ def static_pdf(fig: go.Figure, *, resources: list[str], source: str | None = Non
     return _pin_pdf_dates(pio.to_image(printable, format="pdf", width=style.WIDTH, height=height))
 
 
-def bundle(fig: go.Figure, *, name: str, alt: str, resources: list[str], source: str | None = None, static: bool = True) -> dict:
+def bundle(fig: go.Figure, *, name: str, alt: str, resources: list[str], source: str | None = None, static: bool = True,
+           rows=None) -> dict:
     check_traces(fig)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise ValueError(f"figure name {name!r}: use lower-case letters, digits and hyphens")
     data = {
-        "text/plain": f"{alt} (source: {source_line(resources, source)})",
-        "text/html": chart_html(fig, name=name, alt=alt, resources=resources, source=source),
+        "text/plain": f"{alt} (source: {source_line(resources, source, rows)})",
+        "text/html": chart_html(fig, name=name, alt=alt, resources=resources, source=source, rows=rows),
         "application/vnd.plotly.v1+json": json.loads(figure_json(fig)),
     }
     if static:
-        data["application/pdf"] = static_pdf(fig, resources=resources, source=source)
+        data["application/pdf"] = static_pdf(fig, resources=resources, source=source, rows=rows)
     return data
 
 
-def show(fig: go.Figure, *, name: str, alt: str, resources: str | list[str], source: str | None = None) -> None:
+def show(fig: go.Figure, *, name: str, alt: str, resources: str | list[str], source: str | None = None, rows=None) -> None:
     """Display ``fig``: ``name`` gives its stable page id, ``alt`` its text alternative, and
-    ``resources`` the data resource(s) it draws on, for the source line and the download link.
+    ``resources`` the data resource(s) it draws on, for the download link. ``rows`` (a DataFrame, or a
+    list of them, as loaded) are the rows the chart draws: the source line names their publishers only.
     ``source`` replaces the source line for charts drawn from the book's own metadata."""
     resources = [resources] if isinstance(resources, str) else list(resources)
     if not resources and not source:
         raise ValueError(f"figure {name!r}: name its data resources or its source")
-    display(bundle(fig, name=name, alt=alt, resources=resources, source=source), raw=True)
+    if rows is None and not source:
+        raise ValueError(f"figure {name!r}: pass rows=, the rows it draws as loaded, so its source line names their publishers")
+    display(bundle(fig, name=name, alt=alt, resources=resources, source=source, rows=rows), raw=True)

@@ -9,11 +9,13 @@ deliberate edit, and only when the package is otherwise valid.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportkit import provenance
 from reportkit.data import file_sha256, read_package
 
 MAX_PER_FILE = 20
@@ -60,11 +62,23 @@ def _metadata_problems(pkg: dict, package_file: str, *, check_hashes: bool = Tru
         ]
         names = {f.get("name") for f in schema.get("fields", [])}
         problems += [
-            Problem(label, "schema lacks the required source field", column=col)
-            for col in ("source_publisher", "source_url")
+            Problem(label, "schema lacks a provenance field (see sourceRules in datapackage.json)", column=col)
+            for col in provenance.FIELDS
             if col not in names
         ]
+    if not pkg.get("sourceRules", {}).get("grades"):
+        problems.append(Problem(package_file, "the package states no source rules (sourceRules with grades)"))
     return problems
+
+
+def _source_problems(res: dict, data_dir: Path, rules: dict) -> list[Problem]:
+    """Rows whose source breaks a rule of ``sourceRules``: mirrors, wikis, homepages, ungraded weak figures."""
+    problems = []
+    with (data_dir / res["path"]).open(encoding="utf-8", newline="") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            problems += [Problem(res["path"], f"source rule broken: {rule}", row=line, column=column, value=value)
+                         for column, value, rule in provenance.row_problems(row, rules)]
+    return problems[:MAX_PER_FILE]
 
 
 def _file_problems(pkg: dict, data_dir: Path) -> list[Problem]:
@@ -137,7 +151,7 @@ def validate_package(package_path: Path, *, check_hashes: bool = True) -> list[P
         if res.get("path") in broken or not (data_dir / res.get("path", "")).is_file():
             continue
         table = _frictionless_problems(res, data_dir, check_size=check_hashes)
-        problems += table
+        problems += table + _source_problems(res, data_dir, pkg.get("sourceRules", {}))
         if check_hashes and not table:
             problems += _hash_problems(res, data_dir)
     return problems
