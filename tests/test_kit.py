@@ -115,3 +115,31 @@ def test_year_lines_leave_gaps_for_missing_years():
     assert list(fig.data[0].x) == [2010, 2011, 2012, 2013]
     assert [v == v for v in fig.data[0].y] == [True, False, False, True]   # NaN where no figure
     assert fig.data[0].connectgaps is False
+
+
+def test_source_line_says_what_date_the_drawn_rows_run_to():
+    votes = data.load("unga_ukraine_votes")
+    assert f"Data to {votes['date'].max():%-d %b %Y}" in figures.source_line(["unga_ukraine_votes"], None, votes)
+    trade = data.load("china_russia_trade")
+    full = trade[trade["period"] == "full year"]
+    assert f"Data to {full['year'].max()}." in figures.source_line(["china_russia_trade"], None, full) + "."
+    if (trade["period"] != "full year").any():
+        assert "(partial year)" in figures.source_line(["china_russia_trade"], None, trade)
+
+
+@pytest.mark.parametrize(("values", "status"), [([100, 101], "no signal"), ([100, 95], "watch"), ([100, 80], "signal")])
+def test_tracker_status_follows_its_written_threshold(values, status):
+    from reportkit import tracker
+
+    assert tracker._change_status(pd.Series(values), 0.15) == status
+
+
+def test_tracker_reads_every_indicator_from_the_data():
+    from reportkit import tracker
+
+    table = tracker.readings()
+    assert len(table) == len(tracker.INDICATORS)
+    assert set(table["status"]) <= {tracker.NO_SIGNAL, tracker.WATCH, tracker.SIGNAL}
+    assert table["grade"].isin(["A", "B", "C"]).all()
+    trade = data.load("china_russia_trade", period="full year").iloc[-1]
+    assert table.loc[0, "period"] == str(trade["year"]) and f"{trade['total_usd_bn']:.1f}" in table.loc[0, "latest"]

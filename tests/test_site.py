@@ -53,6 +53,8 @@ def test_chapter_holds_numbered_sourced_charts_with_downloads(site, name):
     assert len(charts) >= MIN_CHARTS.get(name, 2), name
     assert len(re.findall(r'<span class="caption-number">Fig\. [0-9.]+ </span>', html)) >= len(charts)
     assert html.count('class="rk-source"') == len(charts)
+    sources = re.findall(r'<p class="rk-source"><span>(.*?)</span>', html, re.S)
+    assert all(re.search(r"Data to |the report's", unescape(line)) for line in sources), sources
     for href in re.findall(r'class="rk-download" href="\.\./(data/[a-z0-9_]+\.csv)"', html):
         assert (site / href).is_file(), href
     assert "plotly-basic.min.js" in html and "rk-charts.js" in html
@@ -141,3 +143,28 @@ def test_every_page_has_a_version_switcher(site, name):
     html = page(site, name)
     assert "dropdown-version-switcher" in html
     assert f"Version {citation()['version']}: other versions" in html
+
+
+def test_changes_page_lists_every_table_chart_and_verdict_from_history(site):
+    from reportkit import history
+
+    html = page(site, "changes")
+    text = visible_text(html)
+    for res in read_package(ROOT / "data" / "datapackage.json")["resources"]:
+        assert res["name"] in text, res["name"]
+    old = history.old_verdicts()
+    assert old, "the repository history of the previous edition is not readable"
+    for brief in read_seed_briefs():
+        for claim in brief["claims"]:
+            row = re.search(rf'<tr[^>]*>\s*<td[^>]*>(?:<p>)?<a [^>]*#claim-{claim["id"].lower()}".*?</tr>', html, re.S)
+            assert row, claim["id"]
+            cells = visible_text(row.group(0)).split()
+            assert ("yes" if old.get(claim["id"]) != claim["verdict"] else "no") == cells[-1], claim["id"]
+
+
+def test_assessment_shows_the_tracker_with_a_status_for_every_indicator(site):
+    from reportkit import tracker
+
+    text = visible_text(page(site, "assessment")).replace("\u2019", "'")
+    for indicator in tracker.INDICATORS:
+        assert re.search(rf"{re.escape(indicator.name)}.*?(no signal|watch|signal)", text, re.S), indicator.name

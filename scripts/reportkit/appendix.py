@@ -1,7 +1,8 @@
 """Appendix pages generated from metadata, so the book and its metadata never disagree.
 
 - ``chapters/data-sources.md`` from ``data/datapackage.json``;
-- ``chapters/claims-ledger.md`` from the structured seed briefs in ``seeds/*.yaml``.
+- ``chapters/claims-ledger.md`` from the structured seed briefs in ``seeds/*.yaml``;
+- ``chapters/changes.md`` from the repository's history (``reportkit.changes``).
 
 Files are rewritten only when their text changes, so an unchanged build stays a no-op.
 """
@@ -9,6 +10,7 @@ Files are rewritten only when their text changes, so an unchanged build stays a 
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import yaml
@@ -108,34 +110,69 @@ def read_seed_briefs(seeds_dir: Path = SEEDS_DIR) -> list[dict]:
     return briefs
 
 
-def claims_markdown(briefs: list[dict]) -> str:
+def _evidence(item: str, tables: set[str], keys: set[str]) -> str:
+    """One evidence line: a table prefix links to its description, citation keys become citations."""
+    head, _, rest = item.partition(": ")
+    if head in tables:
+        lead = f"{{ref}}`{head} <data-{head.replace('_', '-')}>`: "
+    elif head in keys:
+        lead = f"{{cite:t}}`{head}`: "
+    else:
+        lead, rest = "", item
+    for key in sorted(keys, key=len, reverse=True):
+        rest = re.sub(rf"\b{re.escape(key)}\b", f"{{cite:p}}`{key}`", rest)
+    return lead + _cell(rest)
+
+
+def verdict_rows(briefs: list[dict]) -> str:
+    """The verdict table of the assessment: each claim, the previous and this edition's verdict, and confidence."""
+    lines = ["| Claim | In short | 0.2.0 | 1.0 | Confidence |", "|---|---|---|---|---|"]
+    for brief in briefs:
+        for c in brief["claims"]:
+            before = c.get("verdict_0_2_0", c["verdict"])
+            now = c["verdict"] if c["verdict"] == before else f"**{c['verdict']}**"
+            lines.append(f"| {c['id']} | {_cell(c['title'])} | {before} | {now} | {c.get('confidence', '')} |")
+    return "\n".join(lines)
+
+
+def claims_markdown(briefs: list[dict], tables: set[str] | None = None, keys: set[str] | None = None) -> str:
+    tables = tables or set()
+    keys = keys or set()
     out = [
         HEADER,
         "(appendix-claims)=\n# Claims ledger\n\n",
         "The two articles the report grew from make claims that the chapters test rather than assume. ",
         "Each claim below is paraphrased, typed (fact, judgment or forecast), tied to the chapter and data that test it, ",
-        "and given a verdict with its reasoning. The ledger is generated from the structured briefs in `seeds/`; ",
-        "verdicts are the authors' judgments.\n\n",
-        "| Claim | Seed | Type | Verdict | Tested in |\n|---|---|---|---|---|\n",
+        "and given a verdict with its evidence, its reasoning and a confidence level (high, medium or low; see {ref}`methodology-confidence`). ",
+        "Each shows this edition's verdict beside the verdict of edition 0.2.0, and why it changed. ",
+        "The ledger is generated from the structured briefs in `seeds/`; verdicts are the authors' judgments.\n\n",
+        "| Claim | Article | Type | 0.2.0 | 1.0 | Confidence | Tested in |\n|---|---|---|---|---|---|---|\n",
     ]
     for brief in briefs:
         for claim in brief["claims"]:
             chapters = ", ".join(f"{{doc}}`{c}`" for c in claim["chapters"])
+            before = claim.get("verdict_0_2_0", claim["verdict"])
             out.append(
                 f"| [{claim['id']}](claim-{claim['id'].lower()}) | {_cell(brief['short'])} | {claim['type']} | "
-                f"**{claim['verdict']}** | {chapters} |\n"
+                f"{before} | **{claim['verdict']}** | {claim.get('confidence', '')} | {chapters} |\n"
             )
     out.append("\n")
     for brief in briefs:
         out.append(f"## {brief['title']}\n\n{brief['publication']}, {brief['date']}. {{cite:p}}`{brief['bibkey']}`\n\n")
         for claim in brief["claims"]:
             data = ", ".join(f"`{r}`" for r in claim.get("resources", [])) or "none (outside the data)"
+            evidence = "".join(f"  - {_evidence(e, tables, keys)}\n" for e in claim.get("evidence", []))
             out.append(
                 f"(claim-{claim['id'].lower()})=\n### {claim['id']}: {claim['title']}\n\n"
                 f"**Claim (paraphrased):** {claim['claim']}\n\n"
-                f"- **Type:** {claim['type']}\n- **Verdict:** {claim['verdict']}\n"
+                f"- **Type:** {claim['type']}\n"
+                f"- **Verdict:** {claim['verdict']} (edition 0.2.0: {claim.get('verdict_0_2_0', claim['verdict'])})\n"
+                f"- **Confidence:** {claim.get('confidence', 'not stated')}\n"
                 f"- **Tested in:** " + ", ".join(f"{{doc}}`{c}`" for c in claim["chapters"]) + "\n"
-                f"- **Data:** {data}\n\n{claim['reasoning'].strip()}\n\n"
+                f"- **Data:** {data}\n"
+                + (f"- **Evidence:**\n{evidence}" if evidence else "")
+                + f"\n{claim['reasoning'].strip()}\n\n"
+                + (f"**What changed:** {claim['change'].strip()}\n\n" if claim.get("change") else "")
             )
     return "".join(out)
 
@@ -147,4 +184,10 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 def write_generated_pages() -> None:
     _write_if_changed(CHAPTERS_DIR / "data-sources.md", data_sources_markdown(read_package(PACKAGE_PATH)))
-    _write_if_changed(CHAPTERS_DIR / "claims-ledger.md", claims_markdown(read_seed_briefs()))
+    package = read_package(PACKAGE_PATH)
+    keys = set(re.findall(r"^@\w+\{([^,]+),", (CHAPTERS_DIR.parent / "references.bib").read_text(encoding="utf-8"), re.M))
+    _write_if_changed(CHAPTERS_DIR / "claims-ledger.md",
+                      claims_markdown(read_seed_briefs(), {r["name"] for r in package["resources"]}, keys))
+    from reportkit.changes import changes_markdown  # reads git history and pandas: only when pages are generated
+
+    _write_if_changed(CHAPTERS_DIR / "changes.md", HEADER + changes_markdown(read_seed_briefs()))

@@ -94,6 +94,11 @@ def fingerprint(source: Path) -> str:
     for path in inputs.files():
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    if KIT_DIR / "history.py" in inputs.modules:
+        # The chapter compares with the previous edition read from git: which one, and whether it can be read.
+        from reportkit import history
+
+        digest.update(json.dumps([history.previous_edition(), history.old_package() is not None]).encode())
     return digest.hexdigest()
 
 

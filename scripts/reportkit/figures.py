@@ -63,10 +63,26 @@ def source_line(resources: list[str], source: str | None, rows=None) -> str:
     while len(text) > MAX_SOURCE_CHARS and len(names) > 2:   # two lines on a laptop; every row is in the CSV
         names = names[:-1]
         text = "; ".join(names) + f" and {len(provenance.publishers(records)) - len(names)} more (see the CSV)"
+    text += f". {data_as_of(records)}"
     weak = provenance.weak_rows(records)
     if weak:
         text += f". {weak} figure{'s' if weak > 1 else ''} rest{'s' if weak == 1 else ''} on a weaker page (grade C, see the data's note column)"
     return text
+
+
+DATE_COLUMNS = ("date", "action_date", "accession_date", "meeting_date")
+
+
+def data_as_of(records: list[dict]) -> str:
+    """What date the drawn rows run to: "Data to 2025", "Data to Jan–Feb 2026", "Data to 24 Feb 2026"."""
+    dates = [r[c] for r in records for c in DATE_COLUMNS if c in r and r[c] == r[c] and r[c] is not None]
+    if dates:
+        return f"Data to {max(dates):%-d %b %Y}"
+    years = [(int(r["year"]), r.get("period") or "full year") for r in records if r.get("year") == r.get("year")]
+    if not years:
+        return "Undated data"
+    year, period = max(years, key=lambda yp: (yp[0], yp[1] == "full year"))
+    return f"Data to {year}" if period == "full year" else f"Data to {period.replace('-', '–')} {year} (partial year)"
 
 
 def _source_html(resources: list[str], source: str | None = None, rows=None) -> str:

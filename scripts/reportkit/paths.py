@@ -29,11 +29,13 @@ def data_files(data_dir: Path = DATA_DIR) -> list[Path]:
 
 
 def copy_project(dest: Path) -> Path:
-    """Copy what a build needs into ``dest`` (node_modules linked, not copied); returns ``dest``."""
+    """Copy what a build needs, and the git history, into ``dest`` (node_modules linked); returns ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         shutil.copy2(ROOT / name, dest / name)
     for name in PROJECT_DIRS:
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("*.ipynb", "__pycache__", "*.egg-info"))
     (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    if (ROOT / ".git").is_dir():   # the history too: pages compare this edition with the previous one
+        shutil.copytree(ROOT / ".git", dest / ".git")
     return dest

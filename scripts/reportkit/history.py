@@ -1,0 +1,78 @@
+"""Earlier editions' data, read from git history, to compare this edition with the last one.
+
+The edition compared against is the latest entry of ``editions.json`` other than the version being
+built (falling back to 0.2.0's commit). Without git or that commit (a source bundle), the functions
+return None and the pages say that the history is not available.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from functools import cache
+
+import pandas as pd
+import yaml
+
+from reportkit.paths import ROOT
+
+FALLBACK = ("0.2.0", "76a4893")
+
+
+@cache
+def previous_edition() -> tuple[str, str]:
+    """(version, commit) of the edition this one is compared with."""
+    path = ROOT / "editions.json"
+    if path.is_file():
+        from reportkit.meta import citation, sort_versions
+
+        editions = json.loads(path.read_text(encoding="utf-8"))
+        entries = editions.get("editions", editions) if isinstance(editions, dict) else editions
+        current = citation()["version"]
+        by_version = {e["version"]: e["commit"] for e in entries if e["version"] != current}
+        if by_version:
+            version = sort_versions(by_version)[0]
+            return version, by_version[version]
+    return FALLBACK
+
+
+def _git_show(commit: str, path: str) -> bytes | None:
+    try:
+        proc = subprocess.run(["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+@cache
+def old_package() -> dict | None:
+    raw = _git_show(previous_edition()[1], "data/datapackage.json")
+    return json.loads(raw) if raw else None
+
+
+@cache
+def old_table(name: str) -> pd.DataFrame | None:
+    """Table ``name`` as the previous edition published it, or None if it had no such table."""
+    package = old_package()
+    if not package:
+        return None
+    resource = next((r for r in package["resources"] if r["name"] == name), None)
+    raw = resource and _git_show(previous_edition()[1], f"data/{resource['path']}")
+    if not raw:
+        return None
+    return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
+
+
+@cache
+def old_verdicts() -> dict[str, str] | None:
+    """Claim id → verdict in the previous edition's seed briefs."""
+    listing = _git_show(previous_edition()[1], "seeds")
+    if listing is None:
+        return None
+    verdicts = {}
+    for line in listing.decode().splitlines():
+        if line.endswith(".yaml"):
+            brief = yaml.safe_load(_git_show(previous_edition()[1], f"seeds/{line}") or b"{}")
+            verdicts.update({c["id"]: c["verdict"] for c in brief.get("claims", [])})
+    return verdicts
