@@ -30,8 +30,8 @@ from importlib import metadata
 from pathlib import Path
 
 from reportkit.meta import citation, pdf_name
-from reportkit.provenance import source_commit
 from reportkit.paths import KIT_DIR, PACKAGE_PATH, PROJECT_DIRS, PROJECT_FILES, ROOT, data_files
+from reportkit.provenance import source_commit
 
 BUILD = ROOT / "_build"
 STAGE = BUILD / ".stage"          # doctrees, execution cache and staged outputs of the last build

@@ -6,7 +6,6 @@ executes every notebook there and checks that the glued numbers equal the site's
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import time
