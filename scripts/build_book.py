@@ -29,7 +29,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from reportkit.meta import citation, pdf_name
+from reportkit.meta import citation, pdf_name, release_epoch
 from reportkit.paths import KIT_DIR, PACKAGE_PATH, PROJECT_DIRS, PROJECT_FILES, ROOT, data_files
 from reportkit.provenance import source_commit
 
@@ -189,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf-only", action="store_true", help="build only the PDF")
     args = parser.parse_args(argv)
     want_html, want_pdf = not args.pdf_only, args.pdf or args.pdf_only
+    # Every date a build writes (Sphinx, XeLaTeX, chart PDFs, the bundle's zip) is the edition's release date.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(release_epoch(citation()["date-released"])))
     pdf_file = pdf_name(citation()["version"])
     published = {"html": BUILD / "html" / "index.html", "pdf": BUILD / "pdf" / pdf_file}
 

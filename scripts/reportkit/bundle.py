@@ -23,10 +23,13 @@ from reportkit.paths import KIT_DIR, ROOT, SEEDS_DIR, data_files
 
 # What running the notebooks needs: the kit's imports, glue, a kernel, nbconvert, and JupyterLab to read them.
 ROOTS = ("pandas", "plotly", "pyyaml", "ipython", "myst-nb", "ipykernel", "nbconvert", "jupyterlab")
-RUN = """python3 -m venv .venv
-.venv/bin/pip install -r requirements.txt ./kit
-.venv/bin/jupyter nbconvert --to notebook --execute --inplace chapters/*.ipynb
-.venv/bin/jupyter lab chapters/      # to read and run them interactively"""
+# The README's commands; tests/test_notebooks.py runs the first four in an empty folder.
+RUN_STEPS = ("python3 -m venv .venv",
+             ".venv/bin/python -m pip install --upgrade pip   # older pips miss some of the pinned versions",
+             ".venv/bin/pip install -r requirements.txt ./kit",
+             ".venv/bin/jupyter nbconvert --to notebook --execute --inplace chapters/*.ipynb",
+             ".venv/bin/jupyter lab chapters/   # to read and run them interactively")
+RUN = "\n".join(RUN_STEPS)
 
 
 def pinned_requirements(roots=ROOTS) -> list[str]:
