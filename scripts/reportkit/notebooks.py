@@ -68,7 +68,7 @@ def glued_values(notebook) -> dict[str, str]:
     values = {}
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                values[name] = output.get("data", {}).get("text/plain")
+            record = output.get("metadata", {}).get("scrapbook", {})
+            if record.get("name"):   # display=False values sit under a prefixed MIME type
+                values[record["name"]] = output["data"][record.get("mime_prefix", "") + "text/plain"]
     return values
