@@ -1,7 +1,7 @@
 """Build the versioned site from the repository alone: every edition in editions.json, from its commit.
 
     make site                                   (or: python scripts/site.py)
-    python scripts/site.py record 1.0.0 [COMMIT]  # add an edition to editions.json (COMMIT defaults to HEAD)
+    python scripts/site.py --record 1.0.0 [--commit C]   # add an edition to editions.json (C defaults to HEAD)
 
 For each edition (newest first), the commit's tree is exported with ``git archive`` into
 _build/.editions/<version>/ (kept between runs, so an unchanged edition rebuilds warm) and built
@@ -214,18 +214,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=SITE, help="where the site goes (default: _build/site)")
     parser.add_argument("--work", type=Path, default=WORK, help="one exported tree per edition (default: _build/.editions)")
     parser.add_argument("--repo", type=Path, default=ROOT, help="the git repository holding the commits")
-    parser.add_argument("record", nargs="*", metavar="record VERSION [COMMIT]", help="add an edition to the versions file")
+    parser.add_argument("--record", metavar="VERSION", help="add VERSION (released at --commit) to the versions file, and stop")
+    parser.add_argument("--commit", default="HEAD", help="with --record: the release's commit (default: HEAD)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     try:
         if args.record:
-            if args.record[0] != "record" or len(args.record) not in (2, 3) or not SEMVER.match(args.record[1]):
-                parser.error("usage: site.py record VERSION [COMMIT]")
-            record(args.editions, args.record[1], args.record[2] if len(args.record) == 3 else "HEAD", args.repo)
+            if not SEMVER.match(args.record):
+                parser.error(f"--record: a version looks like 1.2.3, not {args.record!r}")
+            record(args.editions, args.record, args.commit, args.repo)
             return 0
         build_site(args.editions, args.out.resolve(), args.work.resolve(), args.repo)
     except SiteError as exc:
-        print(f"error: {exc}\n{args.out} was left as it was", file=sys.stderr)
+        print(f"error: {exc}" + ("" if args.record else f"\n{args.out} was left as it was"), file=sys.stderr)
         return 1
     step(f"site with {len(read_editions(args.editions))} edition(s) in {args.out} ({time.monotonic() - started:.0f} s): "
          f"open {args.out / 'index.html'}")

@@ -93,6 +93,18 @@ def test_an_edition_that_fails_to_build_stops_the_site_and_keeps_the_last_one(tm
     assert _snapshot(last_good) == before
 
 
+def test_record_writes_the_commit_and_date_and_refuses_a_wrong_version(tmp_path):
+    path = tmp_path / "editions.json"
+    done = subprocess.run([sys.executable, str(SCRIPT), "--editions", str(path), "--record", "0.2.0", "--commit", "76a4893"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(path.read_text(encoding="utf-8")) == {"0.2.0": EDITIONS["0.2.0"]}
+    refused = subprocess.run([sys.executable, str(SCRIPT), "--editions", str(path), "--record", "0.3.0", "--commit", "76a4893"],
+                             capture_output=True, text=True)
+    assert refused.returncode == 1 and "CITATION.cff at commit 76a4893ff22d says version 0.2.0" in refused.stderr
+    assert json.loads(path.read_text(encoding="utf-8")) == {"0.2.0": EDITIONS["0.2.0"]}
+
+
 def _reference_build(tmp_path: Path, version: str) -> Path:
     """The edition's commit built on its own, as `make book` at that commit would (no list of other editions)."""
     entry = EDITIONS[version]

@@ -9,7 +9,9 @@
 - generated appendix pages (data and sources; claims ledger) written before reading;
 - execution keyed on inputs: a chapter re-executes when anything its outputs depend on changed (reportkit.execution);
 - code cells left out of the PDF, which opens with a title page and is divided into parts;
-- per page downloads (the chapter as .md and .ipynb, the report as PDF) and a version switcher.
+- per page downloads (the chapter as .ipynb with its outputs and .md, the edition's reproduction bundle,
+  the report as PDF) and a version switcher;
+- a provenance stamp (edition, commit, data and environment hashes) in every page footer and the PDF.
 """
 
 from __future__ import annotations
