@@ -6,12 +6,11 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
-export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export FORCE_SOURCE_DATE := 1
 export BROWSER_PATH ?= /usr/bin/chromium
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book html pdf serve test lint format data data-rehash bench release upgrade clean
+.PHONY: help setup book html pdf serve lab site test lint format data data-rehash bench release upgrade clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,6 +44,12 @@ pdf: setup ## build the PDF only
 serve: setup ## live preview on 127.0.0.1 (PORT=8000): rebuilds on save and reloads the browser
 	$(PY) scripts/serve.py
 
+lab: setup ## JupyterLab on 127.0.0.1 (PORT=8888): chapters/*.md open as notebooks that run
+	$(PY) scripts/lab.py
+
+site: setup ## rebuild every edition in editions.json from its commit into _build/site/ (latest/, index, switcher)
+	$(PY) scripts/site.py
+
 data: setup ## rebuild curated CSVs from their sources, then validate the data package
 	$(PY) scripts/curate_gdp.py
 	$(PY) -m reportkit.validate
@@ -74,6 +79,6 @@ release: setup ## make release VERSION=x.y.z: set the version, build, archive in
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z (after adding its CHANGELOG.md entry)"; exit 2; }
 	$(PY) scripts/release.py $(VERSION)
 
-clean: ## remove build outputs and the execution cache (releases in _build/release/ are kept)
+clean: ## remove build outputs, edition trees and the execution cache (releases in _build/release/ are kept)
 	find _build -mindepth 1 -maxdepth 1 ! -name release -exec rm -rf {} + 2>/dev/null || true
 	rm -f chapters/*.ipynb

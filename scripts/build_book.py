@@ -29,8 +29,9 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from reportkit.meta import citation, pdf_name
+from reportkit.meta import citation, pdf_name, release_epoch
 from reportkit.paths import KIT_DIR, PACKAGE_PATH, PROJECT_DIRS, PROJECT_FILES, ROOT, data_files
+from reportkit.stamp import source_commit
 
 BUILD = ROOT / "_build"
 STAGE = BUILD / ".stage"          # doctrees, execution cache and staged outputs of the last build
@@ -43,7 +44,7 @@ TYPESET = STAGED_LATEX / ".rk-typeset.sha256"
 GENERATED = {"chapters/data-sources.md", "chapters/claims-ledger.md"}   # written by the build from data and seeds
 # Files the LaTeX run writes itself; everything else in the LaTeX folder is an input of the PDF.
 LATEX_OUTPUTS = {".aux", ".log", ".toc", ".out", ".idx", ".ind", ".ilg", ".fls", ".fdb_latexmk", ".xdv", ".synctex.gz"}
-ENV_INPUTS = ("SOURCE_DATE_EPOCH", "FORCE_SOURCE_DATE", "RK_RELEASE_VERSIONS", "BROWSER_PATH")
+ENV_INPUTS = ("SOURCE_DATE_EPOCH", "FORCE_SOURCE_DATE", "RK_RELEASE_VERSIONS", "BROWSER_PATH", "RK_SOURCE_COMMIT")
 
 
 def data_fingerprint() -> str:
@@ -69,6 +70,7 @@ def inputs_fingerprint(kind: str) -> str:
     for path in input_files():
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     digest.update(json.dumps({k: os.environ.get(k) for k in ENV_INPUTS}, sort_keys=True).encode())
+    digest.update(source_commit().encode())   # the provenance stamp names the commit
     digest.update(" ".join(sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())).encode())
     return digest.hexdigest()
 
@@ -187,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf-only", action="store_true", help="build only the PDF")
     args = parser.parse_args(argv)
     want_html, want_pdf = not args.pdf_only, args.pdf or args.pdf_only
+    # Every date a build writes (Sphinx, XeLaTeX, chart PDFs, the bundle's zip) is the edition's release date.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(release_epoch(citation()["date-released"])))
     pdf_file = pdf_name(citation()["version"])
     published = {"html": BUILD / "html" / "index.html", "pdf": BUILD / "pdf" / pdf_file}
 
@@ -202,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     if not validate():
         return 1
     os.environ.setdefault("PYTHONHASHSEED", "0")   # the kernels inherit it: set ordering in chapters is stable
+    os.environ["RK_STATIC_FIGURES"] = "1"          # charts also as PDF images, for the LaTeX build
     if want_pdf:
         os.environ["RK_WITH_PDF"] = "1"
     execute_chapters()

@@ -4,11 +4,14 @@
 
 1. Refuses unless CHANGELOG.md has a "## [0.2.0] - YYYY-MM-DD" entry; that date becomes the release date.
 2. Writes the version and date into CITATION.cff, the one place they live.
-3. Builds the book and the PDF (scripts/build_book.py), with the archive's versions in the switcher.
-4. Assembles _build/release/0.2.0/ (html/, the PDF, data/, SHA256SUMS) in a temporary folder and
+3. Builds the book and the PDF (scripts/build_book.py), with the archive's versions in the switcher and
+   SOURCE_DATE_EPOCH at midnight UTC of the release date, so the PDF's dates are the release's.
+4. Assembles _build/release/0.2.0/ (html/, the PDF, the reproduction bundle, data/, SHA256SUMS) in a temporary folder and
    moves it into place only when complete; then refreshes latest/, versions.json and index.html.
 
-Earlier releases under _build/release/ are kept (`make clean` leaves them alone).
+Earlier releases under _build/release/ are kept (`make clean` leaves them alone). After committing,
+record the edition in editions.json (`python scripts/site.py --record 0.2.0`), so that `make site`
+rebuilds it from the repository alone.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reportkit.meta import pdf_name, sort_versions
+from reportkit.meta import bundle_name, pdf_name, release_epoch, sort_versions
 from reportkit.paths import CITATION_PATH, ROOT, data_files
 
 RELEASES = ROOT / "_build" / "release"
@@ -60,6 +63,7 @@ def assemble(version: str) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(ROOT / "_build" / "html", staging / "html")
     shutil.copy2(ROOT / "_build" / "pdf" / pdf_name(version), staging / pdf_name(version))
+    shutil.copy2(ROOT / "_build" / "html" / "_downloads" / bundle_name(version), staging / bundle_name(version))
     (staging / "data").mkdir()
     for path in data_files():
         shutil.copy2(path, staging / "data" / path.name)
@@ -101,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     set_version(version, date)
     print(f"==> CITATION.cff: version {version}, released {date}", flush=True)
 
-    env = {**os.environ, "RK_RELEASE_VERSIONS": json.dumps(sort_versions([*archived_versions(), version]))}
+    env = {**os.environ, "RK_RELEASE_VERSIONS": json.dumps(sort_versions([*archived_versions(), version])),
+           "SOURCE_DATE_EPOCH": str(release_epoch(date)), "FORCE_SOURCE_DATE": "1"}
     if subprocess.run([sys.executable, str(ROOT / "scripts" / "build_book.py"), "--pdf"], env=env).returncode != 0:
         print("error: the build failed; no release was written", file=sys.stderr)
         return 1

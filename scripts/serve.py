@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in WATCHED:
         cmd += ["--watch", str(ROOT / name)]
     print(f"serve: live preview at http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"})
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0", "RK_STATIC_FIGURES": "1"})
 
     def stop(signum, frame):   # `kill`, a closed terminal: take the server down too, never leave it running
         proc.terminate()

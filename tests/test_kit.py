@@ -62,11 +62,19 @@ def test_chart_html_has_stable_id_alt_text_source_and_download():
 
 def test_bundle_holds_web_jupyterlab_and_vector_pdf(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("RK_STATIC_FIGURES", "1")   # as the book's build sets it
     fig = go.Figure(go.Bar(x=[1, 2], y=[3, 4]))
     out = figures.bundle(fig, name="t", alt="alt", resources=["military_expenditure"])
     assert {"text/html", "application/vnd.plotly.v1+json", "application/pdf", "text/plain"} <= set(out)
     pdf = out["application/pdf"]
     assert pdf.startswith(b"%PDF") and b"/CreationDate (D:20231114221320" in pdf
+
+
+def test_outside_the_build_charts_need_no_browser(monkeypatch):
+    """A reader running a notebook gets web and JupyterLab outputs, and no PDF export (no Chromium needed)."""
+    monkeypatch.delenv("RK_STATIC_FIGURES", raising=False)
+    out = figures.bundle(go.Figure(go.Bar(x=[1], y=[1])), name="t", alt="alt", resources=["nato_members"])
+    assert "application/pdf" not in out and "application/vnd.plotly.v1+json" in out
 
 
 def test_bad_figure_name_is_refused():

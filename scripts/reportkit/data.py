@@ -26,6 +26,9 @@ def file_sha256(path: Path) -> str:
 
 @cache
 def _package() -> dict:
+    if not PACKAGE_PATH.is_file():
+        raise DataError(f"no data package at {PACKAGE_PATH}: run the notebooks from the project, or from the unpacked "
+                        "reproduction bundle (its data/ folder is found above the working directory), or set RK_ROOT")
     return read_package()
 
 

@@ -7,6 +7,7 @@ The display bundle holds
 - ``application/vnd.plotly.v1+json``: the interactive chart when the notebook is opened in JupyterLab;
 - ``application/pdf``: a vector image for the PDF, exported with kaleido and Debian's Chromium,
   with the source line drawn under the chart and a fixed creation date (reproducible builds).
+  Only the book's build asks for it (``RK_STATIC_FIGURES=1``), so a reader runs a notebook without Chromium.
 """
 
 from __future__ import annotations
@@ -138,9 +139,11 @@ def static_pdf(fig: go.Figure, *, resources: list[str], source: str | None = Non
     return _pin_pdf_dates(pio.to_image(printable, format="pdf", width=style.WIDTH, height=height))
 
 
-def bundle(fig: go.Figure, *, name: str, alt: str, resources: list[str], source: str | None = None, static: bool = True,
+def bundle(fig: go.Figure, *, name: str, alt: str, resources: list[str], source: str | None = None, static: bool | None = None,
            rows=None) -> dict:
     check_traces(fig)
+    if static is None:
+        static = os.environ.get("RK_STATIC_FIGURES") == "1"
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise ValueError(f"figure name {name!r}: use lower-case letters, digits and hyphens")
     data = {

@@ -1,6 +1,6 @@
 """Earlier editions' data, read from git history, to compare this edition with the last one.
 
-The edition compared against is the latest entry of ``editions.json`` other than the version being
+The edition compared against is the newest entry of ``editions.json`` other than the version being
 built (falling back to 0.2.0's commit). Without git or that commit (a source bundle), the functions
 return None and the pages say that the history is not available.
 """
@@ -17,20 +17,18 @@ import yaml
 
 from reportkit.paths import ROOT
 
-FALLBACK = ("0.2.0", "76a4893")
+FALLBACK = ("0.2.0", "76a4893ff22d7c8deba6afe352ee8c85d8a20ce6")
 
 
 @cache
 def previous_edition() -> tuple[str, str]:
     """(version, commit) of the edition this one is compared with."""
-    path = ROOT / "editions.json"
+    path = ROOT / "editions.json"   # {"0.2.0": {"commit": "...", "date": "..."}, ...}
     if path.is_file():
         from reportkit.meta import citation, sort_versions
 
-        editions = json.loads(path.read_text(encoding="utf-8"))
-        entries = editions.get("editions", editions) if isinstance(editions, dict) else editions
         current = citation()["version"]
-        by_version = {e["version"]: e["commit"] for e in entries if e["version"] != current}
+        by_version = {v: e["commit"] for v, e in json.loads(path.read_text(encoding="utf-8")).items() if v != current}
         if by_version:
             version = sort_versions(by_version)[0]
             return version, by_version[version]

@@ -26,8 +26,8 @@ def how_to_cite(meta: dict) -> str:
     return f"{meta['team']} ({meta['date-released'][:4]}). {title} Version {meta['version']}, released {meta['date-released']}."
 
 
-def elements(meta: dict) -> dict[str, str]:
-    """Sphinx ``latex_elements`` entries: PDF metadata in the preamble, and a title page."""
+def elements(meta: dict, stamp: str = "") -> dict[str, str]:
+    """Sphinx ``latex_elements`` entries: PDF metadata in the preamble, and a title page with the provenance stamp."""
     title, _, subtitle = meta["title"].partition(": ")
     subtitle = subtitle[:1].upper() + subtitle[1:]
     preamble = (
@@ -55,7 +55,8 @@ def elements(meta: dict) -> dict[str, str]:
   \textbf{{How to cite.}} {tex(how_to_cite(meta))}\par\medskip
   \textbf{{Licence.}} Text and data CC BY 4.0; code MIT.\par\medskip
   \textbf{{Data and notebooks.}} Every figure is drawn from the CSV files of the book's data package; the
-  HTML edition of the same version links each chart to its table and each chapter to its notebook.
+  HTML edition of the same version links each chart to its table and each chapter to its notebook.\par\medskip
+  \textbf{{Provenance.}} {tex(stamp)}.
   \end{{minipage}}
 \end{{titlepage}}
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 
@@ -38,3 +39,13 @@ def release_versions(current: str) -> list[str]:
     """
     archived = json.loads(os.environ.get("RK_RELEASE_VERSIONS", "[]"))
     return sort_versions([current, *archived])
+
+
+def bundle_name(version: str) -> str:
+    """The edition's reproduction bundle: notebooks, data, kit and pinned requirements (reportkit.bundle)."""
+    return f"reverse-kissinger-{version}-notebooks.zip"
+
+
+def release_epoch(date: str) -> int:
+    """SOURCE_DATE_EPOCH of a release: midnight UTC of its release date (YYYY-MM-DD)."""
+    return int(dt.datetime.combine(dt.date.fromisoformat(date), dt.time(), tzinfo=dt.UTC).timestamp())

@@ -1,10 +1,29 @@
-"""Where things are, resolved from this file so notebooks work from any directory."""
+"""Where things are: the project (or an unpacked reproduction bundle) that holds ``data/datapackage.json``.
+
+The root is, in order: ``RK_ROOT`` if set; the project this kit sits in (``scripts/reportkit``); else
+the nearest folder at or above the working directory that holds ``data/datapackage.json``, which is
+how notebooks of a reproduction bundle find its data with the kit installed as a wheel.
+"""
 
 import json
+import os
 import shutil
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+MARKER = Path("data") / "datapackage.json"
+
+
+def find_root(cwd: Path | None = None) -> Path:
+    if os.environ.get("RK_ROOT"):
+        return Path(os.environ["RK_ROOT"]).resolve()
+    beside_kit = Path(__file__).resolve().parents[2]
+    if (beside_kit / MARKER).is_file():
+        return beside_kit
+    here = (cwd or Path.cwd()).resolve()
+    return next((folder for folder in (here, *here.parents) if (folder / MARKER).is_file()), beside_kit)
+
+
+ROOT = find_root()
 DATA_DIR = ROOT / "data"
 PACKAGE_PATH = DATA_DIR / "datapackage.json"
 CHAPTERS_DIR = ROOT / "chapters"

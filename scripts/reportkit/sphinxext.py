@@ -9,12 +9,15 @@
 - generated appendix pages (data and sources; claims ledger) written before reading;
 - execution keyed on inputs: a chapter re-executes when anything its outputs depend on changed (reportkit.execution);
 - code cells left out of the PDF, which opens with a title page and is divided into parts;
-- per page downloads (the chapter as .md and .ipynb, the report as PDF) and a version switcher.
+- per page downloads (the chapter as .ipynb with its outputs and .md, the edition's reproduction bundle,
+  the report as PDF) and a version switcher;
+- a provenance stamp (edition, commit, data and environment hashes) in every page footer and the PDF.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import shutil
 from pathlib import Path
@@ -23,8 +26,8 @@ import yaml
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from reportkit import a11y, appendix, execution, latex
-from reportkit.meta import citation, pdf_name, release_versions
+from reportkit import a11y, appendix, bundle, execution, latex, stamp
+from reportkit.meta import bundle_name, citation, pdf_name, release_versions
 from reportkit.paths import KIT_DIR, ROOT, data_files
 
 PLOTLY_BUNDLE = ROOT / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
@@ -32,10 +35,14 @@ PLOTLY_BUNDLE = ROOT / "node_modules" / "plotly.js-basic-dist-min" / "plotly-bas
 
 def _on_config(app: Sphinx, config) -> None:
     meta = citation()
+    built = stamp.stamp()
     config.version = config.release = meta["version"]
     footer = (
         f'<p class="rk-version">Version {meta["version"]} ({meta["date-released"]}) · '
         f'Text and data CC BY 4.0, code MIT · © {meta["date-released"][:4]} {meta["team"]}</p>'
+        f'<p class="rk-provenance" data-edition="{html.escape(built["edition"])}" data-commit="{html.escape(built["commit"])}" '
+        f'data-data="{html.escape(built["data"])}" data-environment="{html.escape(built["environment"])}">'
+        f'{html.escape(stamp.stamp_text(built))}</p>'
     )
     config.html_theme_options = {**config.html_theme_options, "extra_footer": footer}
     # In html_context, so that Sphinx rewrites every page when they change (it hashes this setting).
@@ -46,7 +53,7 @@ def _on_config(app: Sphinx, config) -> None:
     config.html_static_path = [*config.html_static_path, str(KIT_DIR / "static")]
     config.html_css_files = [*config.html_css_files, "rk.css"]
     config.templates_path = [str(KIT_DIR / "templates"), *config.templates_path]
-    config.latex_elements = {**config.latex_elements, **latex.elements(meta)}
+    config.latex_elements = {**config.latex_elements, **latex.elements(meta, stamp.stamp_text(built))}
 
 
 def _on_builder_inited(app: Sphinx) -> None:
@@ -103,6 +110,10 @@ def _on_header_buttons(app: Sphinx, pagename, templatename, context, doctree) ->
         if notebook:
             buttons.insert(0, {"type": "link", "url": f"{root}_sources/{notebook}", "text": ".ipynb", "icon": "fas fa-code",
                                "tooltip": "Download this chapter as a notebook", "label": "download-notebook-button"})
+        if notebook:
+            buttons.insert(1, {"type": "link", "url": f"{root}_downloads/{bundle_name(version)}", "text": ".zip",
+                               "icon": "fas fa-file-archive", "label": "download-bundle-button",
+                               "tooltip": "Download every chapter as a notebook, with the data and the kit, to run anywhere"})
         if context["rk_with_pdf"]:
             buttons.append({"type": "link", "url": f"{root}_downloads/{pdf_name(version)}", "text": ".pdf",
                             "icon": "fas fa-file-pdf", "tooltip": "Download the whole report (PDF)", "label": "download-report-pdf-button"})
@@ -166,25 +177,43 @@ def _on_build_finished(app: Sphinx, exception) -> None:
     # The themes ship their Jinja macro files inside their static folders; they are not pages.
     for macros in Path(app.outdir, "_static").glob("*webpack-macros.html"):
         macros.unlink()
-    converted = Path(app.outdir).parent / ".rk-notebooks"   # outside the fresh output folder: converted once per text
-    for source in sorted((ROOT / "chapters").glob("*.md")):
-        notebook = _chapter_notebook(f"chapters/{source.stem}")
-        if not notebook:
-            continue
-        cached = converted / f"{source.stem}-{hashlib.sha256(source.read_bytes()).hexdigest()[:16]}.ipynb"
-        if not cached.is_file():
-            from reportkit.notebooks import write_notebook  # Jupytext loads slowly; most builds need it for no page
-
-            for old in converted.glob(f"{source.stem}-*.ipynb"):
-                old.unlink()
-            write_notebook(source, cached)
-        target = Path(app.outdir) / "_sources" / notebook
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(cached, target)
+    _write_notebooks(app)
     target = Path(app.outdir) / "data"
     target.mkdir(exist_ok=True)
     for path in data_files():
         shutil.copy2(path, target / path.name)
+
+
+def _write_notebooks(app: Sphinx) -> None:
+    """Each chapter as an executed notebook beside its page, and the edition's reproduction bundle."""
+    meta, stamp_line = citation(), stamp.stamp_text()
+    converted = Path(app.outdir).parent / ".rk-notebooks"   # outside the fresh output folder: converted once per input
+    notebooks = {}
+    for source in execution.chapter_sources():
+        docname = f"chapters/{source.stem}"
+        if not _chapter_notebook(docname):
+            continue
+        title = app.env.titles[docname].astext() if docname in app.env.titles else source.stem
+        head = bundle.header(meta["version"], title, stamp_line)
+        key = hashlib.sha256(source.read_bytes() + execution.fingerprint(source).encode() + head.encode()).hexdigest()[:16]
+        cached = converted / f"{source.stem}-{key}.ipynb"
+        if not cached.is_file():
+            from jupyter_cache import get_cache
+
+            from reportkit.notebooks import write_executed_notebook  # Jupytext loads slowly; most builds need it for no page
+
+            try:
+                _, executed = get_cache(str(_cache_path(app))).merge_match_into_notebook(execution.read_notebook(source))
+            except KeyError:
+                raise RuntimeError(f"{source.name}: no cached execution to put in its notebook; build with execution on") from None
+            for old in converted.glob(f"{source.stem}-*.ipynb"):
+                old.unlink()
+            write_executed_notebook(source, executed, cached, head)
+        target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(cached, target)
+        notebooks[source.stem] = cached
+    bundle.write_bundle(Path(app.outdir) / "_downloads" / bundle_name(meta["version"]), meta["version"], stamp_line, notebooks)
 
 
 def setup(app: Sphinx) -> dict:
