@@ -109,7 +109,7 @@ def test_source_line_names_the_publishers_of_the_rows_drawn_only():
     assert line.split(". ")[0] == "; ".join(dict.fromkeys(drawn["publisher"]))
     assert "grade C" not in line
     weak = trade[trade["grade"] == "C"]
-    assert f"{len(weak)} figures rest on a weaker page (grade C" in figures.source_line(["china_russia_trade"], None, weak)
+    assert f"{len(weak)} figures graded C (weaker pages" in figures.source_line(["china_russia_trade"], None, weak)
 
 
 def test_a_data_chart_must_say_which_rows_it_draws():

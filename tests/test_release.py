@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT, SITE, run_script
 from reportkit.meta import citation, pdf_name
-from reportkit.provenance import source_commit
+from reportkit.stamp import source_commit
 
 RELEASE = ROOT / "scripts" / "release.py"
 

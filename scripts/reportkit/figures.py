@@ -30,7 +30,7 @@ from reportkit.data import load, resource
 # Trace types in plotly.js-basic-dist-min; a chart using another type would be drawn wrongly
 # or not at all on the web, so it fails the build instead.
 BUNDLE_TRACES = frozenset({"bar", "pie", "scatter"})
-MAX_SOURCE_CHARS = 200
+MAX_SOURCE_CHARS = 120   # with the date and any grade note, two lines under a chart on a laptop
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 _kaleido_ready = False
 
@@ -67,7 +67,7 @@ def source_line(resources: list[str], source: str | None, rows=None) -> str:
     text += f". {data_as_of(records)}"
     weak = provenance.weak_rows(records)
     if weak:
-        text += f". {weak} figure{'s' if weak > 1 else ''} rest{'s' if weak == 1 else ''} on a weaker page (grade C, see the data's note column)"
+        text += f". {weak} figure{'s' if weak > 1 else ''} graded C (weaker page{'s' if weak > 1 else ''}; see the notes)"
     return text
 
 
