@@ -48,7 +48,7 @@ lab: setup ## JupyterLab on 127.0.0.1 (PORT=8888): chapters/*.md open as noteboo
 	$(PY) scripts/lab.py
 
 site: setup ## rebuild every edition in editions.json from its commit into _build/site/ (latest/, index, switcher)
-	$(PY) scripts/site.py
+	$(PY) scripts/editions.py
 
 data: setup ## rebuild curated CSVs from their sources, then validate the data package
 	$(PY) scripts/curate_gdp.py

@@ -19,12 +19,12 @@ import pytest
 from conftest import ROOT
 from reportkit.meta import pdf_name, sort_versions
 
-SCRIPT = ROOT / "scripts" / "site.py"
+SCRIPT = ROOT / "scripts" / "editions.py"
 SITE = ROOT / "_build" / "site"
-_spec = importlib.util.spec_from_file_location("rk_site", SCRIPT)   # "site" is also a standard module
-rk_site = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(rk_site)
-EDITIONS = rk_site.read_editions(ROOT / "editions.json")
+_spec = importlib.util.spec_from_file_location("rk_editions", SCRIPT)   # a script, not a package module
+rk_editions = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(rk_editions)
+EDITIONS = rk_editions.read_editions(ROOT / "editions.json")
 SWITCHER_ENTRY = re.compile(r'\s*<li><a href="[^"]*" target="_blank"\s*class="btn btn-sm btn-version-link dropdown-item"\s*'
                             r'title="Version ([0-9.]+)".*?</li>', re.S)
 
@@ -51,7 +51,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 def test_every_edition_names_a_commit_whose_citation_agrees():
     assert "0.2.0" in EDITIONS
     for version, entry in EDITIONS.items():
-        rk_site.check_edition(version, entry, ROOT)
+        rk_editions.check_edition(version, entry, ROOT)
 
 
 def test_a_missing_commit_stops_the_site_and_keeps_the_last_one(tmp_path, last_good):
@@ -108,8 +108,8 @@ def test_record_writes_the_commit_and_date_and_refuses_a_wrong_version(tmp_path)
 def _reference_build(tmp_path: Path, version: str) -> Path:
     """The edition's commit built on its own, as `make book` at that commit would (no list of other editions)."""
     entry = EDITIONS[version]
-    tree = rk_site.export(entry["commit"], tmp_path / version, ROOT)
-    env = rk_site.build_env(tree, [version], entry["commit"], entry["date"])
+    tree = rk_editions.export(entry["commit"], tmp_path / version, ROOT)
+    env = rk_editions.build_env(tree, [version], entry["commit"], entry["date"])
     env.pop("RK_RELEASE_VERSIONS")
     result = subprocess.run([sys.executable, str(tree / "scripts" / "build_book.py"), "--pdf"], cwd=tree, env=env,
                             capture_output=True, text=True, timeout=1800)

@@ -1,7 +1,7 @@
 """Build the versioned site from the repository alone: every edition in editions.json, from its commit.
 
-    make site                                   (or: python scripts/site.py)
-    python scripts/site.py --record 1.0.0 [--commit C]   # add an edition to editions.json (C defaults to HEAD)
+    make site                                   (or: python scripts/editions.py)
+    python scripts/editions.py --record 1.0.0 [--commit C]   # add an edition to editions.json (C defaults to HEAD)
 
 For each edition (newest first), the commit's tree is exported with ``git archive`` into
 _build/.editions/<version>/ (kept between runs, so an unchanged edition rebuilds warm) and built
