@@ -63,9 +63,10 @@ lint: setup ## ruff on the code and on the chapters' code cells, plus file check
 format: setup ## rewrite chapters into Jupytext's canonical MyST form
 	$(PY) scripts/lint.py --fix
 
-test: setup ## build the book, then run every test
+test: setup ## build the book and the versioned site, then run every test
 	@scripts/ensure_system.sh test
 	$(MAKE) --no-print-directory book
+	$(MAKE) --no-print-directory site
 	$(PY) -m pytest -v
 
 upgrade: ## recompile exact pins from requirements.in
