@@ -11,8 +11,8 @@ with that commit's own scripts/build_book.py --pdf, its own kit and the project'
 - RK_SOURCE_COMMIT: the commit, for the provenance stamp of editions that have one.
 
 The site is assembled in _build/.site.partial/ as <version>/html/, <version>/<pdf>, <version>/data/,
-<version>/SHA256SUMS, then latest/ (the newest edition), versions.json and index.html, and swapped in
-with renames. A commit that is missing, a CITATION.cff that disagrees with editions.json, or an
+the reproduction bundle (editions that have one), <version>/SHA256SUMS, then latest/ (the newest
+edition), versions.json and index.html, and swapped in with renames. A commit that is missing, a CITATION.cff that disagrees with editions.json, or an
 edition that fails to build stops the run with the version and the reason, before _build/site changes.
 """
 
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import yaml
 
-from reportkit.meta import pdf_name, release_epoch, sort_versions
+from reportkit.meta import bundle_name, pdf_name, release_epoch, sort_versions
 from reportkit.paths import ROOT
 
 EDITIONS = ROOT / "editions.json"
@@ -144,6 +144,9 @@ def assemble_edition(version: str, tree: Path, dest: Path) -> None:
 
     shutil.copytree(tree / "_build" / "html", dest / "html", symlinks=False)
     shutil.copy2(tree / "_build" / "pdf" / pdf_name(version), dest / pdf_name(version))
+    bundle = tree / "_build" / "html" / "_downloads" / bundle_name(version)
+    if bundle.is_file():   # editions from 1.0.0 on ship a reproduction bundle; 0.2.0 predates it
+        shutil.copy2(bundle, dest / bundle.name)
     shutil.copytree(tree / "data", dest / "data")
     write_checksums(dest)
 
