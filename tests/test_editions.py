@@ -162,3 +162,33 @@ def test_an_edition_rebuilt_from_its_commit_equals_a_build_of_that_commit(site, 
     normalise = {k: _without_switcher_list for k in mine if k.endswith(".html")}
     differ = [k for k in sorted(mine) if normalise.get(k, bytes)(mine[k]) != normalise.get(k, bytes)(theirs[k])]
     assert not differ, f"differ from a build of {version}'s commit: {differ[:10]}"
+
+
+@pytest.mark.slow
+def test_a_new_edition_and_an_old_one_list_each_other(tmp_path):
+    """The current code released as 9.0.0 beside 0.2.0: both switchers list both; the new one has its stamp and bundle."""
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "clone", "--quiet", "--shared", str(ROOT), str(repo)], check=True)
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    subprocess.run(["git", "-C", str(repo), "checkout", "--quiet", head], check=True)
+    citation = repo / "CITATION.cff"
+    text = re.sub(r'^version: .*$', 'version: "9.0.0"', citation.read_text(encoding="utf-8"), flags=re.M)
+    citation.write_text(re.sub(r"^date-released: .*$", 'date-released: "2026-12-01"', text, flags=re.M), encoding="utf-8")
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "--quiet", "-am", "9.0.0"],
+                   check=True)
+    new = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    result = _run_site(tmp_path, {**EDITIONS, "9.0.0": {"commit": new, "date": "2026-12-01"}}, repo=repo)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    site = tmp_path / "site"
+    versions = ["9.0.0", *sort_versions(EDITIONS)]
+    assert json.loads((site / "versions.json").read_text(encoding="utf-8")) == versions
+    for version in versions:
+        for page in (site / version / "html" / "chapters").glob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            assert SWITCHER_ENTRY.findall(text) == versions, page
+            for href in re.findall(r'href="([^"]*)" target="_blank"\s*class="btn btn-sm btn-version-link', text):
+                assert (page.parent / href).resolve().is_file(), (page, href)
+    intro = (site / "9.0.0" / "html" / "chapters" / "intro.html").read_text(encoding="utf-8")
+    assert f'data-edition="9.0.0" data-commit="{new}"' in intro
+    assert (site / "9.0.0" / "reverse-kissinger-9.0.0-notebooks.zip").is_file()
+    assert _snapshot(site / "latest") == _snapshot(site / "9.0.0")
