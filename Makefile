@@ -48,7 +48,7 @@ lab: setup ## JupyterLab on 127.0.0.1 (PORT=8888): chapters/*.md open as noteboo
 	$(PY) scripts/lab.py
 
 site: setup ## rebuild every edition in editions.json from its commit into _build/site/ (latest/, index, switcher)
-	$(PY) scripts/site.py
+	$(PY) scripts/editions.py
 
 data: setup ## rebuild curated CSVs from their sources, then validate the data package
 	$(PY) scripts/curate_gdp.py
@@ -63,9 +63,10 @@ lint: setup ## ruff on the code and on the chapters' code cells, plus file check
 format: setup ## rewrite chapters into Jupytext's canonical MyST form
 	$(PY) scripts/lint.py --fix
 
-test: setup ## build the book, then run every test
+test: setup ## build the book and the versioned site, then run every test
 	@scripts/ensure_system.sh test
 	$(MAKE) --no-print-directory book
+	$(MAKE) --no-print-directory site
 	$(PY) -m pytest -v
 
 upgrade: ## recompile exact pins from requirements.in

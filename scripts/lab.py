@@ -3,7 +3,8 @@
     make lab                  (or: python scripts/lab.py [--port 8888] [--no-browser])
 
 Writes JupyterLab's settings overrides into the environment (not your home folder): Markdown and MyST
-files open in the notebook editor, and JupyterLab neither fetches news nor checks for updates.
+files open in the notebook editor, and JupyterLab neither fetches news, checks for updates nor lists
+extensions from a package index.
 The kernel runs in .venv, so a chapter's `from reportkit import ...` and its data load as in the build.
 """
 
@@ -33,7 +34,9 @@ def write_overrides(prefix: Path = Path(sys.prefix)) -> Path:
 def command(port: int, browser: bool) -> list[str]:
     return [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}", "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={port}", f"--ServerApp.open_browser={browser}", "--LabApp.news_url=",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly",
+            # Containers and CI often run as root, which Jupyter refuses unless told.
+            *(["--ServerApp.allow_root=True"] if os.geteuid() == 0 else [])]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@
    moves it into place only when complete; then refreshes latest/, versions.json and index.html.
 
 Earlier releases under _build/release/ are kept (`make clean` leaves them alone). After committing,
-record the edition in editions.json (`python scripts/site.py --record 0.2.0`), so that `make site`
+record the edition in editions.json (`python scripts/editions.py --record 0.2.0`), so that `make site`
 rebuilds it from the repository alone.
 """
 

@@ -19,12 +19,12 @@ import pytest
 from conftest import ROOT
 from reportkit.meta import pdf_name, sort_versions
 
-SCRIPT = ROOT / "scripts" / "site.py"
+SCRIPT = ROOT / "scripts" / "editions.py"
 SITE = ROOT / "_build" / "site"
-_spec = importlib.util.spec_from_file_location("rk_site", SCRIPT)   # "site" is also a standard module
-rk_site = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(rk_site)
-EDITIONS = rk_site.read_editions(ROOT / "editions.json")
+_spec = importlib.util.spec_from_file_location("rk_editions", SCRIPT)   # a script, not a package module
+rk_editions = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(rk_editions)
+EDITIONS = rk_editions.read_editions(ROOT / "editions.json")
 SWITCHER_ENTRY = re.compile(r'\s*<li><a href="[^"]*" target="_blank"\s*class="btn btn-sm btn-version-link dropdown-item"\s*'
                             r'title="Version ([0-9.]+)".*?</li>', re.S)
 
@@ -51,7 +51,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 def test_every_edition_names_a_commit_whose_citation_agrees():
     assert "0.2.0" in EDITIONS
     for version, entry in EDITIONS.items():
-        rk_site.check_edition(version, entry, ROOT)
+        rk_editions.check_edition(version, entry, ROOT)
 
 
 def test_a_missing_commit_stops_the_site_and_keeps_the_last_one(tmp_path, last_good):
@@ -108,8 +108,8 @@ def test_record_writes_the_commit_and_date_and_refuses_a_wrong_version(tmp_path)
 def _reference_build(tmp_path: Path, version: str) -> Path:
     """The edition's commit built on its own, as `make book` at that commit would (no list of other editions)."""
     entry = EDITIONS[version]
-    tree = rk_site.export(entry["commit"], tmp_path / version, ROOT)
-    env = rk_site.build_env(tree, [version], entry["commit"], entry["date"])
+    tree = rk_editions.export(entry["commit"], tmp_path / version, ROOT)
+    env = rk_editions.build_env(tree, [version], entry["commit"], entry["date"])
     env.pop("RK_RELEASE_VERSIONS")
     result = subprocess.run([sys.executable, str(tree / "scripts" / "build_book.py"), "--pdf"], cwd=tree, env=env,
                             capture_output=True, text=True, timeout=1800)
@@ -162,3 +162,33 @@ def test_an_edition_rebuilt_from_its_commit_equals_a_build_of_that_commit(site, 
     normalise = {k: _without_switcher_list for k in mine if k.endswith(".html")}
     differ = [k for k in sorted(mine) if normalise.get(k, bytes)(mine[k]) != normalise.get(k, bytes)(theirs[k])]
     assert not differ, f"differ from a build of {version}'s commit: {differ[:10]}"
+
+
+@pytest.mark.slow
+def test_a_new_edition_and_an_old_one_list_each_other(tmp_path):
+    """The current code released as 9.0.0 beside 0.2.0: both switchers list both; the new one has its stamp and bundle."""
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "clone", "--quiet", "--shared", str(ROOT), str(repo)], check=True)
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    subprocess.run(["git", "-C", str(repo), "checkout", "--quiet", head], check=True)
+    citation = repo / "CITATION.cff"
+    text = re.sub(r'^version: .*$', 'version: "9.0.0"', citation.read_text(encoding="utf-8"), flags=re.M)
+    citation.write_text(re.sub(r"^date-released: .*$", 'date-released: "2026-12-01"', text, flags=re.M), encoding="utf-8")
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "--quiet", "-am", "9.0.0"],
+                   check=True)
+    new = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    result = _run_site(tmp_path, {**EDITIONS, "9.0.0": {"commit": new, "date": "2026-12-01"}}, repo=repo)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    site = tmp_path / "site"
+    versions = ["9.0.0", *sort_versions(EDITIONS)]
+    assert json.loads((site / "versions.json").read_text(encoding="utf-8")) == versions
+    for version in versions:
+        for page in (site / version / "html" / "chapters").glob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            assert SWITCHER_ENTRY.findall(text) == versions, page
+            for href in re.findall(r'href="([^"]*)" target="_blank"\s*class="btn btn-sm btn-version-link', text):
+                assert (page.parent / href).resolve().is_file(), (page, href)
+    intro = (site / "9.0.0" / "html" / "chapters" / "intro.html").read_text(encoding="utf-8")
+    assert f'data-edition="9.0.0" data-commit="{new}"' in intro
+    assert (site / "9.0.0" / "reverse-kissinger-9.0.0-notebooks.zip").is_file()
+    assert _snapshot(site / "latest") == _snapshot(site / "9.0.0")

@@ -60,7 +60,9 @@ def lab(tmp_path: Path):
 
 def test_lab_opens_chapters_as_notebooks_that_run(lab):
     base, runtime = lab
-    viewers = _request(base, "/lab/api/settings/@jupyterlab/docmanager-extension:plugin")["settings"]["defaultViewers"]
+    # The overrides become the defaults JupyterLab applies while the user has set nothing.
+    schema = _request(base, "/lab/api/settings/@jupyterlab/docmanager-extension:plugin")["schema"]
+    viewers = schema["properties"]["defaultViewers"]["default"]
     assert viewers["markdown"] == "Jupytext Notebook"
     model = _request(base, "/api/contents/chapters/split.md?type=notebook&content=1")
     assert model["type"] == "notebook"

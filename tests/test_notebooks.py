@@ -10,6 +10,7 @@ import html
 import os
 import re
 import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -86,8 +87,9 @@ def test_bundle_runs_in_a_fresh_venv_outside_the_project(site, tmp_path):
         archive.extractall(tmp_path)
     bundle = next(tmp_path.iterdir())
     assert ROOT not in bundle.resolve().parents
-    # Nothing of the project's environment (no .venv on PATH, no PYTHONPATH); the user's pip settings stay.
-    env = {"PATH": "/usr/bin:/bin", "HOME": os.environ["HOME"], "LANG": "C.UTF-8",
+    # Nothing of the project's environment (its .venv off PATH, no PYTHONPATH); the user's python3 and pip settings stay.
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p and str(ROOT) not in p and sys.prefix not in p)
+    env = {"PATH": path, "HOME": os.environ["HOME"], "LANG": "C.UTF-8",
            **{f"JUPYTER_{d}_DIR": str(tmp_path / d.lower()) for d in ("CONFIG", "DATA", "RUNTIME")}, "IPYTHONDIR": str(tmp_path / "ipython")}
     timings = []
     for command in RUN_STEPS[:4]:   # the README's commands, up to `jupyter lab`

@@ -9,6 +9,7 @@ SOURCE_DATE_EPOCH).
 from __future__ import annotations
 
 import os
+import platform
 import re
 import time
 import zipfile
@@ -76,7 +77,7 @@ The chapter notebooks of edition {version}, with everything they need to run out
 - `data/`: the data package (CSV tables and `datapackage.json` with their sha256 hashes);
 - `seeds/`: the structured briefs of the two articles the report tests;
 - `kit/`: the report's kit (`reportkit`), installed by pip;
-- `requirements.txt`: the exact packages the edition was built with (Linux, Python 3.11).
+- `requirements.txt`: the exact packages the edition was built with ({platform.system()}, Python {platform.python_version()}, or a later 3.11).
 
 Run every notebook (about a minute), then read or re-run them in JupyterLab:
 

@@ -32,11 +32,6 @@ def _write(notebook, target: Path) -> None:
     target.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
 
 
-def write_notebook(source: Path, target: Path) -> None:
-    """Write ``source`` (a MyST chapter) as an unexecuted .ipynb, byte-identical from build to build."""
-    _write(_text_notebook(source), target)
-
-
 def _outputs(outputs: list) -> list:
     kept = []
     for output in copy.deepcopy(outputs):

@@ -30,7 +30,7 @@ def _git(*args: str) -> str | None:
 
 
 def source_commit() -> str:
-    """``RK_SOURCE_COMMIT`` if set (scripts/site.py builds exported trees), else the checkout's HEAD,
+    """``RK_SOURCE_COMMIT`` if set (scripts/editions.py builds exported trees), else the checkout's HEAD,
     marked when tracked or new files differ from it; "unknown" outside a repository."""
     if os.environ.get("RK_SOURCE_COMMIT"):
         return os.environ["RK_SOURCE_COMMIT"]

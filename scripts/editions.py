@@ -1,7 +1,7 @@
 """Build the versioned site from the repository alone: every edition in editions.json, from its commit.
 
-    make site                                   (or: python scripts/site.py)
-    python scripts/site.py --record 1.0.0 [--commit C]   # add an edition to editions.json (C defaults to HEAD)
+    make site                                   (or: python scripts/editions.py)
+    python scripts/editions.py --record 1.0.0 [--commit C]   # add an edition to editions.json (C defaults to HEAD)
 
 For each edition (newest first), the commit's tree is exported with ``git archive`` into
 _build/.editions/<version>/ (kept between runs, so an unchanged edition rebuilds warm) and built
@@ -11,8 +11,8 @@ with that commit's own scripts/build_book.py --pdf, its own kit and the project'
 - RK_SOURCE_COMMIT: the commit, for the provenance stamp of editions that have one.
 
 The site is assembled in _build/.site.partial/ as <version>/html/, <version>/<pdf>, <version>/data/,
-<version>/SHA256SUMS, then latest/ (the newest edition), versions.json and index.html, and swapped in
-with renames. A commit that is missing, a CITATION.cff that disagrees with editions.json, or an
+the reproduction bundle (editions that have one), <version>/SHA256SUMS, then latest/ (the newest
+edition), versions.json and index.html, and swapped in with renames. A commit that is missing, a CITATION.cff that disagrees with editions.json, or an
 edition that fails to build stops the run with the version and the reason, before _build/site changes.
 """
 
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import yaml
 
-from reportkit.meta import pdf_name, release_epoch, sort_versions
+from reportkit.meta import bundle_name, pdf_name, release_epoch, sort_versions
 from reportkit.paths import ROOT
 
 EDITIONS = ROOT / "editions.json"
@@ -144,6 +144,9 @@ def assemble_edition(version: str, tree: Path, dest: Path) -> None:
 
     shutil.copytree(tree / "_build" / "html", dest / "html", symlinks=False)
     shutil.copy2(tree / "_build" / "pdf" / pdf_name(version), dest / pdf_name(version))
+    bundle = tree / "_build" / "html" / "_downloads" / bundle_name(version)
+    if bundle.is_file():   # editions from 1.0.0 on ship a reproduction bundle; 0.2.0 predates it
+        shutil.copy2(bundle, dest / bundle.name)
     shutil.copytree(tree / "data", dest / "data")
     write_checksums(dest)
 
