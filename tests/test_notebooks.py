@@ -108,5 +108,6 @@ def test_bundle_runs_in_a_fresh_venv_outside_the_project(site, tmp_path):
         assert uses, name
         for glued, spec in uses:
             value = fresh[glued].strip("'\"")
-            shown = format(float(value), spec) if spec else value
+            number = int(value) if re.fullmatch(r"-?\d+", value) else float(value) if spec else value   # as glued
+            shown = format(number, spec) if spec else value
             assert html.escape(shown, quote=False) in page, (name, glued, shown)

@@ -19,6 +19,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from reportkit import history
 from reportkit.meta import bundle_name
 from reportkit.paths import KIT_DIR, ROOT, SEEDS_DIR, data_files
 
@@ -101,6 +102,7 @@ def _members(notebooks: dict[str, Path]) -> dict[str, bytes]:
     members = {f"chapters/{name}.ipynb": path.read_bytes() for name, path in notebooks.items()}
     members.update({f"data/{p.name}": p.read_bytes() for p in data_files()})
     members.update({f"seeds/{p.name}": p.read_bytes() for p in sorted(SEEDS_DIR.glob("*.yaml"))})
+    members.update(history.snapshot_files())   # the previous edition's data, which the tracker compares with
     members["kit/pyproject.toml"] = (ROOT / "pyproject.toml").read_bytes()
     for path in sorted(KIT_DIR.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:

@@ -12,7 +12,6 @@ import json
 import subprocess
 from functools import cache
 
-import pandas as pd
 import yaml
 
 from reportkit.paths import ROOT
@@ -36,11 +35,25 @@ def previous_edition() -> tuple[str, str]:
 
 
 def _git_show(commit: str, path: str) -> bytes | None:
+    """A file of ``commit`` from git, or from the copy a reproduction bundle ships (``history/<commit>/``)."""
     try:
         proc = subprocess.run(["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True, timeout=30)
+        if proc.returncode == 0:
+            return proc.stdout
     except (OSError, subprocess.SubprocessError):
-        return None
-    return proc.stdout if proc.returncode == 0 else None
+        pass
+    shipped = ROOT / "history" / commit[:12] / path
+    return shipped.read_bytes() if shipped.is_file() else None
+
+
+def snapshot_files() -> dict[str, bytes]:
+    """The previous edition's data package, for a bundle to ship where there is no git history."""
+    package = old_package()
+    if not package:
+        return {}
+    commit = previous_edition()[1][:12]
+    paths = ["data/datapackage.json", *(f"data/{r['path']}" for r in package["resources"])]
+    return {f"history/{commit}/{path}": content for path in paths if (content := _git_show(previous_edition()[1], path))}
 
 
 @cache
@@ -50,8 +63,8 @@ def old_package() -> dict | None:
 
 
 @cache
-def old_table(name: str) -> pd.DataFrame | None:
-    """Table ``name`` as the previous edition published it, or None if it had no such table."""
+def old_table(name: str):
+    """Table ``name`` (a DataFrame of text) as the previous edition published it, or None if it had no such table."""
     package = old_package()
     if not package:
         return None
@@ -59,6 +72,8 @@ def old_table(name: str) -> pd.DataFrame | None:
     raw = resource and _git_show(previous_edition()[1], f"data/{resource['path']}")
     if not raw:
         return None
+    import pandas as pd  # not at import: the build extension reads this module too
+
     return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
 
 
