@@ -8,9 +8,11 @@ SOURCE_DATE_EPOCH).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
 import re
+import shutil
 import time
 import zipfile
 from importlib import metadata
@@ -110,14 +112,22 @@ def _members(notebooks: dict[str, Path]) -> dict[str, bytes]:
     return members
 
 
-def write_bundle(target: Path, version: str, stamp: str, notebooks: dict[str, Path]) -> Path:
-    """Write the zip to ``target`` (a file), through a temporary name."""
+def write_bundle(target: Path, version: str, stamp: str, notebooks: dict[str, Path], cache: Path | None = None) -> Path:
+    """Write the zip to ``target`` (a file), through a temporary name. With ``cache`` (a folder), a zip of the same
+    members made by an earlier build is copied instead of compressed again (the zip is the same, byte for byte)."""
     members = _members(notebooks)
     members["requirements.txt"] = ("\n".join(pinned_requirements()) + "\n").encode()
     members["README.md"] = readme(version, stamp, list(notebooks)).encode()
     folder = re.sub(r"\.zip$", "", target.name)
-    partial = target.with_name(target.name + ".partial")
+    digest = hashlib.sha256(repr((folder, _zip_time())).encode())
+    for name in sorted(members):
+        digest.update(name.encode() + b"\0" + members[name])
+    made = cache / f"{folder}-{digest.hexdigest()[:16]}.zip" if cache else None
     target.parent.mkdir(parents=True, exist_ok=True)
+    if made and made.is_file():
+        shutil.copy2(made, target)
+        return target
+    partial = target.with_name(target.name + ".partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(members):
             info = zipfile.ZipInfo(f"{folder}/{name}", date_time=_zip_time())
@@ -125,4 +135,9 @@ def write_bundle(target: Path, version: str, stamp: str, notebooks: dict[str, Pa
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, members[name])
     partial.replace(target)
+    if made:
+        made.parent.mkdir(parents=True, exist_ok=True)
+        for old in made.parent.glob(f"{folder}-*.zip"):
+            old.unlink()
+        shutil.copy2(target, made)
     return target

@@ -113,8 +113,8 @@ def _load_store(cache_path: Path) -> dict[str, str]:
         return {}
 
 
-def refresh(cache_path: Path, sources: list[Path] | None = None) -> list[Path]:
-    """Drop the cached executions of chapters whose inputs changed; return those chapters.
+def refresh(cache_path: Path, sources: list[Path] | None = None) -> dict[Path, str]:
+    """Drop the cached executions of chapters whose inputs changed; return every chapter's fingerprint.
 
     A chapter with no stored fingerprint counts as changed, so a cache of unknown provenance is never
     trusted. Records are matched by their path inside the project, so a moved checkout stays warm.
@@ -134,7 +134,7 @@ def refresh(cache_path: Path, sources: list[Path] | None = None) -> list[Path]:
     cache_path.mkdir(parents=True, exist_ok=True)
     (cache_path / STORE_NAME).write_text(json.dumps({"chapters": {**stored, **current}}, indent=1, sort_keys=True) + "\n",
                                          encoding="utf-8")
-    return stale
+    return {s: current[_key(s)] for s in sources}
 
 
 def read_notebook(source: Path):
@@ -157,8 +157,6 @@ def execute_stale(cache_path: Path, *, jobs: int = 2, timeout: int = 180, log=pr
     the chapters that succeeded stay cached.
     """
     from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
-    from jupyter_cache.executors.utils import single_nb_execution
 
     sources = chapter_sources()
     refresh(cache_path, sources)
@@ -172,6 +170,9 @@ def execute_stale(cache_path: Path, *, jobs: int = 2, timeout: int = 180, log=pr
             todo.append((source, notebook))
     if not todo:
         return []
+    from jupyter_cache.base import CacheBundleIn  # the executor's imports only when something runs
+    from jupyter_cache.executors.utils import single_nb_execution
+
     log(f"==> executing {len(todo)} chapter(s), {jobs} at a time: {', '.join(s.stem for s, _ in todo)}")
 
     def run(item):

@@ -140,17 +140,11 @@ def _cache_path(app: Sphinx) -> Path:
 
 def _on_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     """Chapters whose inputs changed lose their cached execution and are re-read (see reportkit.execution)."""
-    sources = execution.chapter_sources()
-    execution.refresh(_cache_path(app), sources)
-    app.rk_fingerprints = {_docname(env, s): execution.fingerprint(s) for s in sources}
+    app.rk_fingerprints = {env.path2doc(str(s)): fp for s, fp in execution.refresh(_cache_path(app)).items()}
     stored = getattr(env, "rk_fingerprints", {})
     # Also re-read chapters whose doctree was built from other inputs (an earlier build may have
     # executed them outside Sphinx, in parallel).
     return [doc for doc, fp in app.rk_fingerprints.items() if stored.get(doc) != fp and doc not in changed]
-
-
-def _docname(env, source: Path) -> str:
-    return env.path2doc(str(source))
 
 
 def _on_doctree_read(app: Sphinx, doctree) -> None:
@@ -195,7 +189,8 @@ def _write_notebooks(app: Sphinx) -> None:
             continue
         title = app.env.titles[docname].astext() if docname in app.env.titles else source.stem
         head = bundle.header(meta["version"], title, stamp_line)
-        key = hashlib.sha256(source.read_bytes() + execution.fingerprint(source).encode() + head.encode()).hexdigest()[:16]
+        fingerprint = getattr(app, "rk_fingerprints", {}).get(docname) or execution.fingerprint(source)   # once per build
+        key = hashlib.sha256(source.read_bytes() + fingerprint.encode() + head.encode()).hexdigest()[:16]
         cached = converted / f"{source.stem}-{key}.ipynb"
         if not cached.is_file():
             from jupyter_cache import get_cache
@@ -213,7 +208,8 @@ def _write_notebooks(app: Sphinx) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(cached, target)
         notebooks[source.stem] = cached
-    bundle.write_bundle(Path(app.outdir) / "_downloads" / bundle_name(meta["version"]), meta["version"], stamp_line, notebooks)
+    bundle.write_bundle(Path(app.outdir) / "_downloads" / bundle_name(meta["version"]), meta["version"], stamp_line, notebooks,
+                        cache=converted)
 
 
 def setup(app: Sphinx) -> dict:

@@ -44,7 +44,7 @@ def _change_status(series: pd.Series, signal_drop: float) -> str:
     return SIGNAL if change <= -signal_drop else WATCH if change < 0 else NO_SIGNAL
 
 
-def _old_value(table: str, key: dict, column: str, unit: str, pick=max) -> str:
+def _old_value(table: str, key: dict, column: str, unit: str) -> str:
     old = history.old_table(table)
     if old is None:
         return "not in the previous edition"
@@ -54,7 +54,7 @@ def _old_value(table: str, key: dict, column: str, unit: str, pick=max) -> str:
         old = old[old[col] == value]
     if old.empty:
         return "not in the previous edition"
-    row = old.loc[old["year"].astype(int).idxmax()] if "year" in old.columns and pick is max else old.iloc[-1]
+    row = old.loc[old["year"].astype(int).idxmax()] if "year" in old.columns else old.iloc[-1]
     when = f" ({row['year']})" if "year" in old.columns else ""
     return f"{float(row[column]):,.1f} {unit}{when}"
 
