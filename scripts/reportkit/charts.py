@@ -84,10 +84,13 @@ def bars(
     fig.update_layout(barmode="stack" if stacked else "group", showlegend=len(series) > 1)
     style.apply(fig, title=title, x_title=x_title, y_title=y_title)
     if horizontal:
-        fig.update_yaxes(autorange="reversed", tickformat=None)
+        fig.update_yaxes(autorange="reversed", tickformat=None, type="category")
         fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5")
     elif pd.api.types.is_numeric_dtype(df[x]):
         style.year_axis(fig)
+    else:
+        # Text categories stay categories, even when they look like numbers ("2013"): never a 2,021.5 tick.
+        fig.update_xaxes(type="category", tickformat=None)
     return fig
 
 
