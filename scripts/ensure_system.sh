@@ -4,10 +4,11 @@
 # As root it installs with apt-get; otherwise it prints the exact command and fails.
 set -euo pipefail
 what=${1:-book}
-# kaleido draws the PDF figures with Debian's Chromium; the PDF goes through XeLaTeX and make.
-book_pkgs="chromium make texlive-xetex texlive-latex-extra latexmk texlive-fonts-recommended texlive-plain-generic lmodern fonts-freefont-otf"
-# the tests also read the PDF (poppler-utils) and drive Chromium (same package).
-test_pkgs="$book_pkgs poppler-utils"
+# kaleido draws the PDF figures with Debian's Chromium; the PDF goes through XeLaTeX and make;
+# poppler-utils turns the printed charts into the gallery's images.
+book_pkgs="chromium make poppler-utils texlive-xetex texlive-latex-extra latexmk texlive-fonts-recommended texlive-plain-generic lmodern fonts-freefont-otf"
+# the tests also read the PDF (poppler-utils) and drive Chromium (same packages).
+test_pkgs="$book_pkgs"
 pkgs=$book_pkgs; [ "$what" = test ] && pkgs=$test_pkgs
 missing=()
 for p in $pkgs; do

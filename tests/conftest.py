@@ -46,3 +46,12 @@ def run_script(project: Path, script: str, *args: str, env: dict | None = None) 
 def server(site: Path):
     with serve(site) as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for every browser test (Playwright's sync API allows one per thread)."""
+    from reportkit.pageweight import chromium
+
+    with chromium() as browser:
+        yield browser

@@ -125,14 +125,16 @@ def test_year_lines_leave_gaps_for_missing_years():
     assert fig.data[0].connectgaps is False
 
 
-def test_source_line_says_what_date_the_drawn_rows_run_to():
+def test_subtitle_says_what_date_the_drawn_rows_run_to():
     votes = data.load("unga_ukraine_votes")
-    assert f"Data to {votes['date'].max():%-d %b %Y}" in figures.source_line(["unga_ukraine_votes"], None, votes)
+    fig = charts.lines(votes, x="date", years=False, series={"yes": "Yes"}, title="t", x_title=None, y_title="States", unit="states")
+    html = figures.chart_html(fig, name="t", alt="a", resources=["unga_ukraine_votes"], rows=votes)
+    assert f'<p class="rk-subtitle">States. Data to {votes["date"].max():%-d %b %Y}</p>' in html
     trade = data.load("china_russia_trade")
     full = trade[trade["period"] == "full year"]
-    assert f"Data to {full['year'].max()}." in figures.source_line(["china_russia_trade"], None, full) + "."
+    assert figures.data_as_of(full.to_dict("records")) == f"Data to {full['year'].max()}"
     if (trade["period"] != "full year").any():
-        assert "(partial year)" in figures.source_line(["china_russia_trade"], None, trade)
+        assert "(partial year)" in figures.data_as_of(trade.to_dict("records"))
 
 
 @pytest.mark.parametrize(("values", "status"), [([100, 101], "no signal"), ([100, 95], "watch"), ([100, 80], "signal")])

@@ -45,7 +45,7 @@ def load(name: str, **where) -> pd.DataFrame:
     """Resource ``name`` as a DataFrame typed from its schema (dates, numbers, booleans).
 
     Keyword arguments keep only the rows whose column equals the value (or is in the list given), e.g.
-    ``load("energy_ties", series="power_of_siberia_gas")`` or ``load("china_russia_trade", period="full year")``.
+    ``series="power_of_siberia_gas"`` on the energy table, or ``period="full year"`` on the trade table.
     Every row keeps its provenance columns, so a chart's source line names the publishers of exactly
     the rows it draws.
     """

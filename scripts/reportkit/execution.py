@@ -69,8 +69,10 @@ class Inputs:
     @classmethod
     def of(cls, source: Path) -> Inputs:
         text = source.read_text(encoding="utf-8")
-        return cls(tuple(sorted(set(RESOURCE_NAMES.findall(text)))), bool(READS_SEEDS.search(text)),
-                   tuple(kit_modules(text)))
+        modules = kit_modules(text)
+        # Kit modules that load data themselves (the tracker, the events on charts) count as loading it.
+        names = set(RESOURCE_NAMES.findall(text)).union(*(RESOURCE_NAMES.findall(m.read_text(encoding="utf-8")) for m in modules))
+        return cls(tuple(sorted(names)), bool(READS_SEEDS.search(text)), tuple(modules))
 
     def files(self) -> list[Path]:
         """The files behind these inputs (CSV paths follow the descriptor)."""

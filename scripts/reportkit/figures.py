@@ -19,6 +19,7 @@ import re
 import textwrap
 import time
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from IPython.display import display
@@ -64,7 +65,6 @@ def source_line(resources: list[str], source: str | None, rows=None) -> str:
     while len(text) > MAX_SOURCE_CHARS and len(names) > 2:   # two lines on a laptop; every row is in the CSV
         names = names[:-1]
         text = "; ".join(names) + f" and {len(provenance.publishers(records)) - len(names)} more (see the CSV)"
-    text += f". {data_as_of(records)}"
     weak = provenance.weak_rows(records)
     if weak:
         text += f". {weak} figure{'s' if weak > 1 else ''} graded C (weaker page{'s' if weak > 1 else ''}; see the notes)"
@@ -79,7 +79,7 @@ def data_as_of(records: list[dict]) -> str:
     dates = [r[c] for r in records for c in DATE_COLUMNS if c in r and r[c] == r[c] and r[c] is not None]
     if dates:
         return f"Data to {max(dates):%-d %b %Y}"
-    years = [(int(r["year"]), r.get("period") or "full year") for r in records if r.get("year") == r.get("year")]
+    years = [(int(r["year"]), r.get("period") or "full year") for r in records if r.get("year") is not None and r["year"] == r["year"]]
     if not years:
         return "Undated data"
     year, period = max(years, key=lambda yp: (yp[0], yp[1] == "full year"))
@@ -96,16 +96,79 @@ def _source_html(resources: list[str], source: str | None = None, rows=None) -> 
     return f'<p class="rk-source"><span>Source: {html.escape(text)}.</span> {links}</p>'
 
 
+SYMBOLS = {"circle": "●", "diamond": "◆", "square": "■", "triangle-up": "▲", "star": "★", "x-thin-open": "✕", "circle-open": "○", "square-open": "□"}
+
+
+def titles(fig: go.Figure, records: list[dict] | None) -> tuple[str, str, list]:
+    """The chart's title (its finding), subtitle (measure and unit, and how recent the data are) and key."""
+    meta = fig.layout.meta or {}
+    title = fig.layout.title.text or ""
+    subtitle = meta.get("subtitle") or ""
+    when = data_as_of(records) if records else "Undated data"
+    if when != "Undated data":
+        subtitle = f"{subtitle}. {when}" if subtitle else when
+    return title, subtitle, meta.get("key") or []
+
+
+def _key_html(key: list) -> str:
+    if not key:
+        return ""
+    items = "".join(
+        f'<li><span class="rk-swatch" style="color:{html.escape(colour)}" aria-hidden="true">{SYMBOLS.get(symbol, "■")}</span>{name}</li>'
+        for name, colour, symbol in key
+    )
+    return f'<ul class="rk-key" aria-label="Key">{items}</ul>'
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return "–"
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
+    return html.escape(str(value))
+
+
+def table_html(records: list[dict], *, caption: str) -> str:
+    """The drawn rows as an accessible HTML table behind a toggle: what the chart shows, from the same data."""
+    if not records:
+        return ""
+    columns = [c for c in records[0] if c not in provenance.FIELDS or c == "publisher"]
+    head = "".join(f'<th scope="col">{html.escape(c.replace("_", " "))}</th>' for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(c))}</td>" for c in columns) + "</tr>" for r in records)
+    return (
+        f'<details class="rk-table"><summary>Show the data ({len(records)} row{"s" if len(records) != 1 else ""})</summary>'
+        f'<div class="rk-table-scroll"><table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div></details>"
+    )
+
+
+def web_figure(fig: go.Figure) -> go.Figure:
+    """The figure as the page draws it: title, subtitle and key are HTML around it, so the plot has none."""
+    web = go.Figure(fig)
+    web.update_layout(title_text=None, showlegend=False)
+    return web
+
+
 def chart_html(fig: go.Figure, *, name: str, alt: str, resources: list[str], source: str | None = None, rows=None) -> str:
     div_id = f"rk-{name}"
     height = int(fig.layout.height or style.HEIGHT)
+    records = drawn_rows(resources, rows) if rows is not None else None
+    title, subtitle, key = titles(fig, records)
     return (
-        f'<div class="rk-chart">'
+        f'<div class="rk-chart" id="chart-{name}">'
+        f'<div class="rk-head"><p class="rk-title">{html.escape(title)}</p>'
+        + (f'<p class="rk-subtitle">{html.escape(subtitle)}</p>' if subtitle else "")
+        + _key_html(key)
+        + "</div>"
         f'<div class="rk-plotly" id="{div_id}" role="figure" aria-label="{html.escape(alt)}" '
         f'style="min-height:{height}px"></div>'
-        f'<script type="application/json" class="rk-plotly-data" data-target="{div_id}">{figure_json(fig)}</script>'
+        f'<script type="application/json" class="rk-plotly-data" data-target="{div_id}">{figure_json(web_figure(fig))}</script>'
         f'<noscript><p>{html.escape(alt)}</p></noscript>'
-        f"{_source_html(resources, source, rows)}</div>"
+        f"{_source_html(resources, source, rows)}"
+        + (table_html(records, caption=title) if records else "")
+        + "</div>"
     )
 
 
@@ -116,8 +179,40 @@ def _pin_pdf_dates(pdf: bytes) -> bytes:
     return re.sub(rb"(/(?:CreationDate|ModDate) \(D:)\d{14}", lambda m: m.group(1) + stamp, pdf)
 
 
+def printable_figure(fig: go.Figure, *, resources: list[str], source: str | None = None, rows=None) -> go.Figure:
+    """The chart for paper: title, subtitle and key drawn above the plot, the source line wrapped below."""
+    records = drawn_rows(resources, rows) if rows is not None else None
+    title, subtitle, key = titles(fig, records)
+    head = textwrap.wrap(title, width=62)
+    sub = textwrap.wrap(subtitle, width=88)
+    foot = textwrap.wrap(f"Source: {source_line(resources, source, rows)}", width=104)
+    printable = go.Figure(fig)
+    top = 14 + 21 * len(head) + 17 * len(sub) + (22 if key else 0) + 14
+    text = "<br>".join(f"<b>{html.escape(line)}</b>" for line in head)
+    if sub:
+        text += "<br>" + "<br>".join(f'<span style="font-size:12px;color:{style.MUTED}">{html.escape(line)}</span>' for line in sub)
+    printable.update_layout(title=dict(text=text, x=0, xref="container", xanchor="left", y=1, yref="container", yanchor="top",
+                                       pad=dict(t=10, l=8), font=dict(size=16)), showlegend=False)
+    if key:
+        printable.add_annotation(
+            text="   ".join(f'<span style="color:{c}">{SYMBOLS.get(sym, "■")}</span> {n}' for n, c, sym in key),
+            xref="paper", yref="paper", x=0, y=1, yanchor="bottom", xanchor="left", yshift=8,
+            showarrow=False, font=dict(size=12, color=style.INK), align="left",
+        )
+    bottom = int(fig.layout.margin.b if fig.layout.margin.b is not None else style.MARGIN_BOTTOM)
+    printable.add_annotation(
+        text="<br>".join(html.escape(line) for line in foot), align="left",
+        xref="paper", yref="paper", x=0, y=0, yshift=-(bottom + 4), xanchor="left", yanchor="top",
+        showarrow=False, font=dict(size=10, color=style.MUTED),
+    )
+    printable.update_layout(margin=dict(t=top + (fig.layout.margin.t or style.MARGIN_TOP) - style.MARGIN_TOP + 8,
+                                        b=bottom + 14 + 13 * len(foot)))
+    printable.layout.meta = {**(fig.layout.meta or {}), "print_extra": top - style.MARGIN_TOP + 8 + 14 + 13 * len(foot)}
+    return printable
+
+
 def static_pdf(fig: go.Figure, *, resources: list[str], source: str | None = None, rows=None) -> bytes:
-    """The chart as a vector PDF with its source line, for the LaTeX build."""
+    """The chart as a vector PDF with its title, subtitle and source line, for the LaTeX build."""
     global _kaleido_ready
     import kaleido
 
@@ -126,17 +221,9 @@ def static_pdf(fig: go.Figure, *, resources: list[str], source: str | None = Non
         kaleido.start_sync_server(mathjax=False, silence_warnings=True)
         pio.defaults.headers = {}
         _kaleido_ready = True
-    printable = go.Figure(fig)
-    # Paper has no tooltips or scrolling: the source line wraps under the chart.
-    lines = textwrap.wrap(f"Source: {source_line(resources, source, rows)}", width=130)
-    printable.add_annotation(
-        text="<br>".join(html.escape(line) for line in lines), align="left",
-        xref="paper", yref="paper", x=0, y=0, yshift=-70, xanchor="left", yanchor="top",
-        showarrow=False, font=dict(size=10, color="#555"),
-    )
-    printable.update_layout(margin=dict(b=80 + 14 * len(lines)))
-    height = int(fig.layout.height or style.HEIGHT) + 30 + 14 * len(lines)
-    return _pin_pdf_dates(pio.to_image(printable, format="pdf", width=style.WIDTH, height=height))
+    printable = printable_figure(fig, resources=resources, source=source, rows=rows)
+    height = int(fig.layout.height or style.HEIGHT) + int(printable.layout.meta["print_extra"])
+    return _pin_pdf_dates(pio.to_image(printable, format="pdf", width=style.PRINT_WIDTH, height=height))
 
 
 def bundle(fig: go.Figure, *, name: str, alt: str, resources: list[str], source: str | None = None, static: bool | None = None,

@@ -26,7 +26,7 @@ import yaml
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from reportkit import a11y, appendix, bundle, execution, latex, stamp
+from reportkit import a11y, appendix, bundle, execution, gallery, latex, stamp
 from reportkit.meta import bundle_name, citation, pdf_name, release_versions
 from reportkit.paths import KIT_DIR, ROOT, data_files
 
@@ -182,7 +182,7 @@ def _write_notebooks(app: Sphinx) -> None:
     """Each chapter as an executed notebook beside its page, and the edition's reproduction bundle."""
     meta, stamp_line = citation(), stamp.stamp_text()
     converted = Path(app.outdir).parent / ".rk-notebooks"   # outside the fresh output folder: converted once per input
-    notebooks = {}
+    notebooks, charts = {}, []
     for source in execution.chapter_sources():
         docname = f"chapters/{source.stem}"
         if not _chapter_notebook(docname):
@@ -192,7 +192,7 @@ def _write_notebooks(app: Sphinx) -> None:
         fingerprint = getattr(app, "rk_fingerprints", {}).get(docname) or execution.fingerprint(source)   # once per build
         key = hashlib.sha256(source.read_bytes() + fingerprint.encode() + head.encode()).hexdigest()[:16]
         cached = converted / f"{source.stem}-{key}.ipynb"
-        if not cached.is_file():
+        if not (cached.is_file() and cached.with_suffix(".charts.json").is_file()):
             from jupyter_cache import get_cache
 
             from reportkit.notebooks import write_executed_notebook  # Jupytext loads slowly; most builds need it for no page
@@ -201,15 +201,21 @@ def _write_notebooks(app: Sphinx) -> None:
                 _, executed = get_cache(str(_cache_path(app))).merge_match_into_notebook(execution.read_notebook(source))
             except KeyError:
                 raise RuntimeError(f"{source.name}: no cached execution to put in its notebook; build with execution on") from None
-            for old in converted.glob(f"{source.stem}-*.ipynb"):
+            for old in converted.glob(f"{source.stem}-*.*"):
                 old.unlink()
             write_executed_notebook(source, executed, cached, head)
+            gallery.save(gallery.charts_in(executed, docname, title), cached.with_suffix(".charts.json"), converted / "gallery")
         target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(cached, target)
         notebooks[source.stem] = cached
+        charts += gallery.load(cached.with_suffix(".charts.json"))
     bundle.write_bundle(Path(app.outdir) / "_downloads" / bundle_name(meta["version"]), meta["version"], stamp_line, notebooks,
                         cache=converted)
+    page = Path(app.outdir) / "chapters" / "gallery.html"
+    if page.is_file():
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace(gallery.PLACEHOLDER, gallery.write(charts, Path(app.outdir), converted / "gallery")), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict:

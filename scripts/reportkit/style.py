@@ -17,22 +17,27 @@ ACTOR_COLOURS = {
 }
 FONT = "Helvetica, Arial, sans-serif"
 WIDTH, HEIGHT = 760, 420
+PRINT_WIDTH = 600   # px: a chart image this wide fills the A4 text block with its text at about 9 pt
+INK, MUTED, GRID, BAND = "#222222", "#595959", "#e5e5e5", "rgba(0,0,0,0.045)"
+GRID_STRONG = "#c8c8c8"
+# The top margin is the mode bar's strip: nothing else is drawn there on the web.
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_RIGHT = 34, 50, 20
 TEMPLATE_NAME = "reverse_kissinger"
 
 TEMPLATE = go.layout.Template(
     layout=dict(
-        font=dict(family=FONT, size=13, color="#222"),
+        font=dict(family=FONT, size=13, color=INK),
         title=dict(font=dict(size=16), x=0, xanchor="left", y=0.97),
         colorway=PALETTE,
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin=dict(l=60, r=20, t=70, b=50),
+        margin=dict(l=60, r=MARGIN_RIGHT, t=MARGIN_TOP, b=MARGIN_BOTTOM),
         hovermode="closest",
         hoverlabel=dict(font=dict(family=FONT, size=12)),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, title=None),
         separators=".,",
         xaxis=dict(showgrid=False, linecolor="#888", ticks="outside", tickcolor="#888", automargin=True),
-        yaxis=dict(gridcolor="#e5e5e5", zeroline=False, automargin=True, tickformat=",~r"),
+        yaxis=dict(gridcolor=GRID, zeroline=False, automargin=True, tickformat=",~r"),
     )
 )
 pio.templates[TEMPLATE_NAME] = TEMPLATE
