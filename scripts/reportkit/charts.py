@@ -413,7 +413,7 @@ def small_multiples(
 ) -> go.Figure:
     """One panel per value of ``group``, stacked, each on its own scale, with the latest value at the end."""
     groups = list(dict.fromkeys(df[group]))
-    fig = make_subplots(rows=len(groups), cols=1, shared_xaxes=True, vertical_spacing=0.09,
+    fig = make_subplots(rows=len(groups), cols=1, shared_xaxes=True, vertical_spacing=0.12,
                         subplot_titles=[html.escape(g) for g in groups])
     for i, name in enumerate(groups, start=1):
         rows = _year_span(df[df[group] == name][[x, y]], x)

@@ -180,34 +180,40 @@ def _pin_pdf_dates(pdf: bytes) -> bytes:
 
 
 def printable_figure(fig: go.Figure, *, resources: list[str], source: str | None = None, rows=None) -> go.Figure:
-    """The chart for paper: title, subtitle and key drawn above the plot, the source line wrapped below."""
+    """The chart for paper: title, subtitle and key drawn above the plot, the source line wrapped below.
+
+    All three are annotations anchored to the plot's top and bottom edges (a multi-line Plotly title
+    would be clipped at the top of the image)."""
     records = drawn_rows(resources, rows) if rows is not None else None
     title, subtitle, key = titles(fig, records)
-    head = textwrap.wrap(title, width=62)
-    sub = textwrap.wrap(subtitle, width=88)
-    foot = textwrap.wrap(f"Source: {source_line(resources, source, rows)}", width=104)
+    head = textwrap.wrap(title, width=56)
+    sub = textwrap.wrap(subtitle, width=84)
+    foot = textwrap.wrap(f"Source: {source_line(resources, source, rows)}", width=100)
     printable = go.Figure(fig)
-    top = 14 + 21 * len(head) + 17 * len(sub) + (22 if key else 0) + 14
-    text = "<br>".join(f"<b>{html.escape(line)}</b>" for line in head)
-    if sub:
-        text += "<br>" + "<br>".join(f'<span style="font-size:12px;color:{style.MUTED}">{html.escape(line)}</span>' for line in sub)
-    printable.update_layout(title=dict(text=text, x=0, xref="container", xanchor="left", y=1, yref="container", yanchor="top",
-                                       pad=dict(t=10, l=8), font=dict(size=16)), showlegend=False)
+    printable.update_layout(title_text=None, showlegend=False)
+    top_extra = int(fig.layout.margin.t or style.MARGIN_TOP) - style.MARGIN_TOP   # room the chart keeps for itself
+    lifted = 8 + top_extra
     if key:
         printable.add_annotation(
             text="   ".join(f'<span style="color:{c}">{SYMBOLS.get(sym, "■")}</span> {n}' for n, c, sym in key),
-            xref="paper", yref="paper", x=0, y=1, yanchor="bottom", xanchor="left", yshift=8,
+            xref="paper", yref="paper", x=0, y=1, yanchor="bottom", xanchor="left", yshift=lifted,
             showarrow=False, font=dict(size=12, color=style.INK), align="left",
         )
+        lifted += 24
+    text = "<br>".join(f"<b>{html.escape(line)}</b>" for line in head)
+    if sub:
+        text += "<br>" + "<br>".join(f'<span style="font-size:12px;color:{style.MUTED}">{html.escape(line)}</span>' for line in sub)
+    printable.add_annotation(text=text, xref="paper", yref="paper", x=0, y=1, yanchor="bottom", xanchor="left", yshift=lifted,
+                             showarrow=False, align="left", font=dict(size=16, color=style.INK))
+    header = lifted + 21 * len(head) + 17 * len(sub) + 12
     bottom = int(fig.layout.margin.b if fig.layout.margin.b is not None else style.MARGIN_BOTTOM)
     printable.add_annotation(
         text="<br>".join(html.escape(line) for line in foot), align="left",
         xref="paper", yref="paper", x=0, y=0, yshift=-(bottom + 4), xanchor="left", yanchor="top",
         showarrow=False, font=dict(size=10, color=style.MUTED),
     )
-    printable.update_layout(margin=dict(t=top + (fig.layout.margin.t or style.MARGIN_TOP) - style.MARGIN_TOP + 8,
-                                        b=bottom + 14 + 13 * len(foot)))
-    printable.layout.meta = {**(fig.layout.meta or {}), "print_extra": top - style.MARGIN_TOP + 8 + 14 + 13 * len(foot)}
+    printable.update_layout(margin=dict(t=style.MARGIN_TOP + header - 8, b=bottom + 14 + 13 * len(foot)))
+    printable.layout.meta = {**(fig.layout.meta or {}), "print_extra": header - 8 - top_extra + 14 + 13 * len(foot)}
     return printable
 
 
