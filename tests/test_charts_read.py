@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
+from contextlib import contextmanager
 
 import pytest
 
@@ -36,20 +37,24 @@ def overlap(a, b, slack=0.5) -> bool:
     return a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
 
 
+@contextmanager
 def open_chapter(browser, server, name, viewport, theme="light"):
+    """A chapter page with every chart drawn, in a browser context of its own (closed afterwards)."""
     width, height = VIEWPORTS[viewport]
     context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=theme)
-    page = context.new_page()
-    page.goto(f"{server}/chapters/{name}.html", wait_until="networkidle")
-    page.wait_for_function("[...document.querySelectorAll('.rk-plotly')].every(p => p.querySelector('svg.main-svg'))")
-    return context, page
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/chapters/{name}.html", wait_until="networkidle")
+        page.wait_for_function("[...document.querySelectorAll('.rk-plotly')].every(p => p.querySelector('svg.main-svg'))")
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_charts_fit_and_no_text_collides(browser, server, name, viewport):
-    context, page = open_chapter(browser, server, name, viewport)
-    try:
+    with open_chapter(browser, server, name, viewport) as page:
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
         charts = page.evaluate(MEASURE)
         assert charts, name
@@ -68,15 +73,12 @@ def test_charts_fit_and_no_text_collides(browser, server, name, viewport):
             for i, a in enumerate(chart["head"]):
                 for b in chart["head"][i + 1:]:
                     assert not overlap(a, b), f"{chart['id']}: title, subtitle and key overlap"
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("name", TIMELINES)
 def test_timeline_labels_are_text_in_the_svg(browser, server, name):
     """Each event's date and label is printed in the chart itself, not only in a tooltip."""
-    context, page = open_chapter(browser, server, name, "phone")
-    try:
+    with open_chapter(browser, server, name, "phone") as page:
         for chart in TIMELINES[name]:
             # A wrapped label is split over lines (tspans): compare without white space.
             svg = re.sub(r"\s", "", page.locator(f"#rk-{chart} svg.main-svg").first.text_content())
@@ -84,8 +86,6 @@ def test_timeline_labels_are_text_in_the_svg(browser, server, name):
             assert len(labels) >= 5
             for label in labels:
                 assert re.sub(r"\s", "", label) in svg, f"{chart}: {label!r} is not printed"
-    finally:
-        context.close()
 
 
 def table_column(page, chart: str, column: str) -> list[str]:
@@ -105,8 +105,7 @@ def test_timeline_labels_are_in_the_pdf_text(browser, server):
     pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
     flat = [" ".join(unicodedata.normalize("NFKC", p).split()) for p in pages]   # NFKC: the "ﬁ" ligature reads "fi"
     for name, charts in TIMELINES.items():
-        context, page = open_chapter(browser, server, name, "laptop")
-        try:
+        with open_chapter(browser, server, name, "laptop") as page:
             for chart in charts:
                 title = " ".join(page.locator(f"#chart-{chart} .rk-title").text_content().split())
                 where = [i for i, text in enumerate(flat) if title[:40] in text]
@@ -116,8 +115,6 @@ def test_timeline_labels_are_in_the_pdf_text(browser, server):
                 bare = re.sub(r"[\s\-\u00ad\u2010]", "", text)
                 for label in table_column(page, chart, "label"):
                     assert re.sub(r"[\s\-]", "", label) in bare, f"{chart}: {label!r} missing from its PDF page"
-        finally:
-            context.close()
 
 
 def _rgb(css: str) -> tuple[int, ...]:
@@ -139,12 +136,11 @@ def switch_theme(page, theme: str) -> None:
 
 @pytest.mark.parametrize("name", ["alignment", "split"])
 def test_charts_follow_the_theme_switch(browser, server, name):
-    context, page = open_chapter(browser, server, name, "laptop")
     colours = """() => { const svg = document.querySelector('.rk-plotly svg.main-svg');
         const tick = svg.querySelector('.xtick text, .textpoint text, .annotation-text');
         return [getComputedStyle(svg).backgroundColor, getComputedStyle(document.body).backgroundColor,
                 getComputedStyle(tick).fill, getComputedStyle(document.querySelector('.rk-title')).color]; }"""
-    try:
+    with open_chapter(browser, server, name, "laptop") as page:
         background, body, ink, title = page.evaluate(colours)
         assert _luminance(_rgb(background)) > 0.9 and _luminance(_rgb(ink)) < 0.4
         switch_theme(page, "dark")
@@ -156,14 +152,11 @@ def test_charts_follow_the_theme_switch(browser, server, name):
         page.wait_for_function("document.querySelector('.rk-plotly').dataset.theme === 'light'")
         background, _, ink, title = page.evaluate(colours)
         assert _luminance(_rgb(background)) > 0.9 and _luminance(_rgb(ink)) < 0.4 and _luminance(_rgb(title)) < 0.4
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_every_data_chart_has_its_rows_one_click_away(browser, server, name):
-    context, page = open_chapter(browser, server, name, "phone")
-    try:
+    with open_chapter(browser, server, name, "phone") as page:
         for chart in page.locator(".rk-chart:has(a.rk-download)").all():
             details = chart.locator("details.rk-table")
             summary = details.locator("summary").text_content()
@@ -173,8 +166,6 @@ def test_every_data_chart_has_its_rows_one_click_away(browser, server, name):
             assert details.locator("table").is_visible()
             assert details.locator("tbody tr").count() == rows >= 2
             assert details.locator("thead th[scope=col]").count() >= 2
-    finally:
-        context.close()
 
 
 def test_gallery_shows_every_chart_with_its_chapter_and_data(browser, server):

@@ -61,15 +61,12 @@ def _finish(fig: go.Figure, *, title: str, subtitle: str | None, x_title: str | 
 
 # ---------------------------------------------------------------- annotations shared by the builders
 
-def events(topic: str, *, start=None, end=None) -> pd.DataFrame:
-    """Rows of the events table tagged with ``topic``, between ``start`` and ``end`` (dates or years)."""
+def events(topic: str, *, start: int | None = None, end: int | None = None) -> pd.DataFrame:
+    """Rows of the events table tagged with ``topic``, from year ``start`` to year ``end`` (inclusive)."""
     table = load("chart_events")
     rows = table[table["topics"].str.split().apply(lambda topics: topic in topics)]
-    if start is not None:
-        rows = rows[rows["date"] >= pd.Timestamp(f"{start}" if not isinstance(start, int) else f"{start}-01-01")]
-    if end is not None:
-        rows = rows[rows["date"] <= pd.Timestamp(f"{end}" if not isinstance(end, int) else f"{end}-12-31")]
-    return rows
+    years = rows["date"].dt.year
+    return rows[years.between(start if start is not None else years.min(), end if end is not None else years.max())]
 
 
 def _decimal_year(day: pd.Timestamp) -> float:
@@ -426,7 +423,6 @@ def small_multiples(
         fig.add_annotation(x=last[x], y=last[y], xref=f"x{i if i > 1 else ''}", yref=f"y{i if i > 1 else ''}", xanchor="left", xshift=6,
                            showarrow=False, text=f"{last[y]:{value_format}}", font=dict(size=12, color=colour))
         fig.update_yaxes(rangemode="tozero", row=i, col=1)
-    fig.update_annotations(selector=dict(text=None))
     for ann in fig.layout.annotations:          # panel titles: left-aligned, like the chart's own title
         if ann.text in [html.escape(g) for g in groups]:
             ann.update(x=0, xanchor="left", font=dict(size=13, color=style.INK))

@@ -212,8 +212,9 @@ def printable_figure(fig: go.Figure, *, resources: list[str], source: str | None
         xref="paper", yref="paper", x=0, y=0, yshift=-(bottom + 4), xanchor="left", yanchor="top",
         showarrow=False, font=dict(size=10, color=style.MUTED),
     )
-    printable.update_layout(margin=dict(t=style.MARGIN_TOP + header - 8, b=bottom + 14 + 13 * len(foot)))
-    printable.layout.meta = {**(fig.layout.meta or {}), "print_extra": header - 8 - top_extra + 14 + 13 * len(foot)}
+    extra = header - 8 - top_extra + 14 + 13 * len(foot)   # the header and the source line, added to the plot's height
+    printable.update_layout(margin=dict(t=style.MARGIN_TOP + header - 8, b=bottom + 14 + 13 * len(foot)),
+                            height=int(fig.layout.height or style.HEIGHT) + extra)
     return printable
 
 
@@ -228,8 +229,7 @@ def static_pdf(fig: go.Figure, *, resources: list[str], source: str | None = Non
         pio.defaults.headers = {}
         _kaleido_ready = True
     printable = printable_figure(fig, resources=resources, source=source, rows=rows)
-    height = int(fig.layout.height or style.HEIGHT) + int(printable.layout.meta["print_extra"])
-    return _pin_pdf_dates(pio.to_image(printable, format="pdf", width=style.PRINT_WIDTH, height=height))
+    return _pin_pdf_dates(pio.to_image(printable, format="pdf", width=style.PRINT_WIDTH, height=printable.layout.height))
 
 
 def bundle(fig: go.Figure, *, name: str, alt: str, resources: list[str], source: str | None = None, static: bool | None = None,
