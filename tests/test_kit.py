@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
+import nbformat
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -70,6 +72,20 @@ def test_bundle_holds_web_jupyterlab_and_vector_pdf(monkeypatch):
     assert pdf.startswith(b"%PDF") and b"/CreationDate (D:20231114221320" in pdf
 
 
+def test_deferred_export_gives_the_pdf_the_kernel_would(monkeypatch):
+    """The build exports charts in its own Chromium; the notebook ends up with the same PDF bytes."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    fig = go.Figure(go.Bar(x=[1, 2], y=[3, 4]))
+    inline = figures.bundle(fig, name="t", alt="alt", resources=["military_expenditure"], static="1")["application/pdf"]
+    deferred = figures.bundle(fig, name="t", alt="alt", resources=["military_expenditure"], static="deferred")
+    assert "application/pdf" not in deferred and figures.PRINT_MIME in deferred
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        outputs=[nbformat.v4.new_output("display_data", data=json.loads(json.dumps(deferred)))])])
+    assert figures.export_deferred(notebook) == 1
+    data = notebook.cells[0].outputs[0].data
+    assert figures.PRINT_MIME not in data and base64.b64decode(data["application/pdf"]) == inline
+
+
 def test_outside_the_build_charts_need_no_browser(monkeypatch):
     """A reader running a notebook gets web and JupyterLab outputs, and no PDF export (no Chromium needed)."""
     monkeypatch.delenv("RK_STATIC_FIGURES", raising=False)
@@ -79,7 +95,7 @@ def test_outside_the_build_charts_need_no_browser(monkeypatch):
 
 def test_bad_figure_name_is_refused():
     with pytest.raises(ValueError, match="figure name"):
-        figures.bundle(go.Figure(go.Bar(x=[1], y=[1])), name="Bad Name", alt="a", resources=["nato_members"], static=False)
+        figures.bundle(go.Figure(go.Bar(x=[1], y=[1])), name="Bad Name", alt="a", resources=["nato_members"], static="")
 
 
 def test_load_types_columns_from_the_schema():

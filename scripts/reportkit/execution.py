@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,15 +184,30 @@ def execute_stale(cache_path: Path, *, jobs: int = 2, timeout: int = 180, log=pr
         return source, notebook, single_nb_execution(notebook, cwd=str(source.parent), timeout=timeout,
                                                      allow_errors=False, meta_override=True)
 
+    # Kernels leave their charts' PDF export to this process, which exports them all in one Chromium
+    # as each chapter finishes (reportkit.figures.export_deferred).
+    deferred = os.environ.get("RK_STATIC_FIGURES") == "1"
+    if deferred:
+        os.environ["RK_STATIC_FIGURES"] = "deferred"   # read by the kernels as they start
     failures = []
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for source, notebook, result in pool.map(run, todo):
-            if result.err is not None:
-                failures.append(f"{_key(source)}: {result.err.__class__.__name__}\n{result.exc_string}")
-                continue
-            cache.cache_notebook_bundle(CacheBundleIn(notebook, str(source.resolve()), data={"execution_seconds": result.time}),
-                                        check_validity=False, overwrite=True)
-            log(f"    {_key(source)} executed in {result.time:.1f} s")
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = [pool.submit(run, item) for item in todo]
+            for future in as_completed(futures):
+                source, notebook, result = future.result()
+                if result.err is not None:
+                    failures.append(f"{_key(source)}: {result.err.__class__.__name__}\n{result.exc_string}")
+                    continue
+                if deferred:
+                    from reportkit.figures import export_deferred
+
+                    export_deferred(notebook)
+                cache.cache_notebook_bundle(CacheBundleIn(notebook, str(source.resolve()), data={"execution_seconds": result.time}),
+                                            check_validity=False, overwrite=True)
+                log(f"    {_key(source)} executed in {result.time:.1f} s")
+    finally:
+        if deferred:
+            os.environ["RK_STATIC_FIGURES"] = "1"
     if failures:
-        raise ChapterFailed("\n".join(failures))
+        raise ChapterFailed("\n".join(sorted(failures)))
     return [s for s, _ in todo]
