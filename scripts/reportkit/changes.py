@@ -8,15 +8,13 @@ computed from the repository's history (``reportkit.history``), never typed.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from reportkit import history, provenance
+from reportkit.appendix import SHOW_CALL, figures
 from reportkit.data import load
-from reportkit.paths import CHAPTERS_DIR, PACKAGE_PATH, read_package
+from reportkit.paths import PACKAGE_PATH, read_package
 
-SHOW_CALL = re.compile(r'show\(fig, name="([a-z0-9-]+)".*?resources=(\[[^\]]*\]|"[a-z0-9_]+")', re.S)
 OLD_SOURCE_COLUMNS = {"source_publisher", "source_url", "confidence", "note"}
 
 
@@ -54,15 +52,6 @@ def table_changes(resource: dict) -> dict[str, int] | None:
     changed = sum(any(_normalise(before[k][c]) != _normalise(after[k][c]) for c in data_columns) for k in before.keys() & after.keys())
     return {"added": len(after.keys() - before.keys()), "removed": len(before.keys() - after.keys()), "changed": changed,
             "resourced": len(before.keys() & after.keys()) - changed, "new_table": 0}
-
-
-def figures() -> dict[str, list[str]]:
-    """Figure name → the tables it draws from, for every chart in the chapters."""
-    found = {}
-    for source in sorted(CHAPTERS_DIR.glob("*.md")):
-        for name, resources in SHOW_CALL.findall(source.read_text(encoding="utf-8")):
-            found[name] = re.findall(r'"([a-z0-9_]+)"', resources)
-    return found
 
 
 def _old_figures() -> set[str] | None:

@@ -134,9 +134,13 @@ def refresh(cache_path: Path, sources: list[Path] | None = None) -> dict[Path, s
         for record in cache.list_cache_records():
             if record.uri and Path(record.uri).as_posix().endswith(suffixes):
                 cache.remove_cache(record.pk)
-    cache_path.mkdir(parents=True, exist_ok=True)
-    (cache_path / STORE_NAME).write_text(json.dumps({"chapters": {**stored, **current}}, indent=1, sort_keys=True) + "\n",
-                                         encoding="utf-8")
+    merged = {**stored, **current}
+    if merged != stored:
+        # Written whole, then renamed: the HTML and LaTeX builds read it at the same time.
+        cache_path.mkdir(parents=True, exist_ok=True)
+        fresh = cache_path / f"{STORE_NAME}.{os.getpid()}"
+        fresh.write_text(json.dumps({"chapters": merged}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        fresh.replace(cache_path / STORE_NAME)
     return {s: current[_key(s)] for s in sources}
 
 
@@ -208,6 +212,9 @@ def execute_stale(cache_path: Path, *, jobs: int = 2, timeout: int = 180, log=pr
     finally:
         if deferred:
             os.environ["RK_STATIC_FIGURES"] = "1"
+            from reportkit.figures import stop_export
+
+            stop_export()   # no browser thread survives into the build's processes
     if failures:
         raise ChapterFailed("\n".join(sorted(failures)))
     return [s for s, _ in todo]

@@ -242,6 +242,16 @@ def render_pdf(spec: dict) -> bytes:
     return _pin_pdf_dates(pio.to_image(spec["figure"], format="pdf", width=spec["width"], height=spec["height"]))
 
 
+def stop_export() -> None:
+    """Close the Chromium that ``render_pdf`` started, if it did."""
+    global _kaleido_ready
+    if _kaleido_ready:
+        import kaleido
+
+        kaleido.stop_sync_server(silence_warnings=True)
+        _kaleido_ready = False
+
+
 def static_pdf(fig: go.Figure, *, resources: list[str], source: str | None = None, rows=None) -> bytes:
     """The chart as a vector PDF with its title, subtitle and source line, for the LaTeX build."""
     return render_pdf(print_spec(fig, resources=resources, source=source, rows=rows))

@@ -57,7 +57,7 @@ def _on_config(app: Sphinx, config) -> None:
 
 
 def _on_builder_inited(app: Sphinx) -> None:
-    appendix.write_generated_pages()
+    appendix.write_generated_pages(_cache_path(app))
     if app.builder.format == "html":
         if not PLOTLY_BUNDLE.is_file():
             raise RuntimeError(f"{PLOTLY_BUNDLE} is missing: run `make setup` (npm ci) first")
