@@ -39,7 +39,7 @@ from pathlib import Path
 
 from reportkit.meta import citation, pdf_name, release_epoch
 from reportkit.paths import KIT_DIR, PACKAGE_PATH, PROJECT_DIRS, PROJECT_FILES, ROOT, data_files
-from reportkit.stamp import source_commit
+from reportkit.stamp import source_commit, stamp
 
 BUILD = ROOT / "_build"
 STAGE = BUILD / ".stage"          # doctrees, execution cache and staged outputs of the last build
@@ -94,7 +94,9 @@ def sphinx(builder: str, outdir: Path, *, quiet: bool = False) -> None:
     started = time.monotonic()
     result = build_sphinx(ROOT, outdir, noconfig=True, path_config=str(ROOT / "_config.yml"), builder=builder,
                           confoverrides={"external_toc_path": (ROOT / "_toc.yml").as_posix(), "nitpicky": True,
-                                         "latex_individualpages": False, "nb_execution_cache_path": str(CACHE)},
+                                         "latex_individualpages": False, "nb_execution_cache_path": str(CACHE),
+                                         # citations' hover texts, formatted for every entry of every build: web only
+                                         "bibtex_tooltips": builder == "html"},
                           warningiserror=True, keep_going=True, quiet=quiet)
     if result != 0:
         raise SystemExit(f"error: the {builder} build failed (see the messages above); nothing was published")
@@ -227,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     from reportkit.appendix import write_generated_pages
 
     write_generated_pages(CACHE)   # here, once: the two builds then find them up to date
+    stamp()                        # git and the installed versions, read once for both builds
 
     pdf_job = start_pdf_build() if want_pdf else None
     try:

@@ -10,9 +10,11 @@ book_pkgs="chromium make poppler-utils texlive-xetex texlive-latex-extra latexmk
 # the tests also read the PDF (poppler-utils) and drive Chromium (same packages).
 test_pkgs="$book_pkgs"
 pkgs=$book_pkgs; [ "$what" = test ] && pkgs=$test_pkgs
+# One dpkg-query for all of them (this runs before every build).
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' $pkgs 2>/dev/null | awk '/ install ok installed$/ {print $1}' || true)
 missing=()
 for p in $pkgs; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  grep -qx "$p" <<<"$installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "==> system packages present"

@@ -219,16 +219,16 @@ def _write_notebooks(app: Sphinx) -> None:
 
 
 def _register_bibtex_plugins() -> None:
-    """Look up once the pybtex plugins sphinxcontrib-bibtex asks for on every citation.
+    """Look up once the pybtex plugin sphinxcontrib-bibtex asks for on every citation.
 
     Each ``pybtex.plugin.find_plugin`` call scans the entry points of every installed package (some
-    15 ms here) and the plain-text backend is looked up once per citation: about 2 s a build. Plugins
-    registered with pybtex's own ``register_plugin`` are found before any scan.
+    15 ms here), and the plain-text backend is looked up once per citation: about 2 s a build. A plugin
+    registered with pybtex's own ``register_plugin`` is found without a scan.
     """
     import pybtex.plugin
 
-    for group, name in (("pybtex.backends", "plaintext"), ("pybtex.backends", "latex")):
-        pybtex.plugin.register_plugin(group, name, pybtex.plugin.find_plugin(group, name), force=True)
+    group, name = "pybtex.backends", "plaintext"
+    pybtex.plugin.register_plugin(group, name, pybtex.plugin.find_plugin(group, name), force=True)
 
 
 def setup(app: Sphinx) -> dict:

@@ -29,6 +29,7 @@ def _git(*args: str) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
+@cache
 def source_commit() -> str:
     """``RK_SOURCE_COMMIT`` if set (scripts/editions.py builds exported trees), else the checkout's HEAD,
     marked when tracked or new files differ from it; "unknown" outside a repository."""
