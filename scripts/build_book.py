@@ -37,6 +37,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+from reportkit.appendix import GENERATED_PAGES, write_generated_pages
 from reportkit.meta import citation, pdf_name, release_epoch
 from reportkit.paths import KIT_DIR, PACKAGE_PATH, PROJECT_DIRS, PROJECT_FILES, ROOT, data_files
 from reportkit.stamp import source_commit, stamp
@@ -49,7 +50,8 @@ CACHE = STAGE / "_build" / ".jupyter_cache"
 VALIDATED = STAGE / "validated.sha256"   # fingerprint of the data package at its last successful validation
 BUILT = STAGE / "built.json"             # fingerprints of the inputs of the last published HTML and PDF
 TYPESET = STAGED_LATEX / ".rk-typeset.sha256"
-GENERATED = {"chapters/data-sources.md", "chapters/claims-ledger.md"}   # written by the build from data and seeds
+# Written by the build from data, seeds and history: fingerprinted apart, as the build last wrote them
+GENERATED = {f"chapters/{name}" for name in GENERATED_PAGES}
 # Files the LaTeX run writes itself; everything else in the LaTeX folder is an input of the PDF.
 LATEX_OUTPUTS = {".aux", ".log", ".toc", ".out", ".idx", ".ind", ".ilg", ".fls", ".fdb_latexmk", ".xdv", ".synctex.gz"}
 ENV_INPUTS = ("SOURCE_DATE_EPOCH", "FORCE_SOURCE_DATE", "RK_RELEASE_VERSIONS", "BROWSER_PATH", "RK_SOURCE_COMMIT")
@@ -80,6 +82,15 @@ def inputs_fingerprint(kind: str) -> str:
     digest.update(json.dumps({k: os.environ.get(k) for k in ENV_INPUTS}, sort_keys=True).encode())
     digest.update(source_commit().encode())   # the provenance stamp names the commit
     digest.update(" ".join(sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())).encode())
+    return digest.hexdigest()
+
+
+def generated_fingerprint() -> str:
+    """Hash of the generated pages as they are: a hand edit to one of them is a change to build."""
+    digest = hashlib.sha256()
+    for name in sorted(GENERATED):
+        path = ROOT / name
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"<missing>"))
     return digest.hexdigest()
 
 
@@ -135,7 +146,9 @@ def typeset() -> Path:
         return pdf
     TYPESET.unlink(missing_ok=True)
     started = time.monotonic()
-    proc = subprocess.run(["make", "all-pdf"], cwd=STAGED_LATEX, capture_output=True, text=True)
+    # No terminal: on an error XeLaTeX stops at once instead of waiting for an answer nobody sees.
+    proc = subprocess.run(["make", "all-pdf"], cwd=STAGED_LATEX, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "LATEXOPTS": "-interaction=nonstopmode -halt-on-error"})
     if proc.returncode != 0 or not pdf.is_file():
         print((proc.stdout + proc.stderr)[-6000:], file=sys.stderr)
         raise SystemExit(f"error: XeLaTeX failed (see book.log in {STAGED_LATEX.relative_to(ROOT)}); nothing was published")
@@ -214,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     kinds = {k: inputs_fingerprint(k + ("+pdf" if k == "html" and want_pdf else "")) for k in ("html", "pdf")}
     wanted = [k for k, on in (("html", want_html), ("pdf", want_pdf)) if on]
     built = json.loads(BUILT.read_text(encoding="utf-8")) if BUILT.is_file() else {}
-    if all(built.get(k) == kinds[k] and published[k].is_file() for k in wanted):
+    if built.get("generated") == generated_fingerprint() and all(built.get(k) == kinds[k] and published[k].is_file()
+                                                               for k in wanted):
         step("nothing changed since the last build: " + " and ".join(str(published[k].relative_to(ROOT)) for k in wanted)
              + " are up to date")
         return 0
@@ -226,9 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     if want_pdf:
         os.environ["RK_WITH_PDF"] = "1"
     execute_chapters()
-    from reportkit.appendix import write_generated_pages
-
     write_generated_pages(CACHE)   # here, once: the two builds then find them up to date
+    generated = generated_fingerprint()
     stamp()                        # git and the installed versions, read once for both builds
 
     pdf_job = start_pdf_build() if want_pdf else None
@@ -256,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copy2(pdf, staged / pdf_file)
         publish_dir(staged, BUILD / "pdf", move=True)
         step(f"PDF: _build/pdf/{pdf_file}")
-    BUILT.write_text(json.dumps({**built, **{k: kinds[k] for k in wanted}}, indent=1) + "\n", encoding="utf-8")
+    BUILT.write_text(json.dumps({**built, **{k: kinds[k] for k in wanted}, "generated": generated}, indent=1) + "\n", encoding="utf-8")
     if want_html:
         step("done: open _build/html/index.html")
     return 0

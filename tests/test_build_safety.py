@@ -61,3 +61,18 @@ def test_a_row_citing_a_wiki_stops_the_build_naming_file_row_and_column(project:
     assert f"nato_members.csv, row {len(lines)}, column 'source_url'" in result.stderr
     assert "source rule broken: wiki" in result.stderr
     assert (project / "_build" / "html" / "index.html").read_text(encoding="utf-8") == "last good build"
+
+
+@pytest.mark.slow
+def test_a_failing_pdf_stops_the_build_and_publishes_nothing(project: Path):
+    """The PDF builds in a second process; when XeLaTeX fails there, neither HTML nor PDF is published."""
+    (project / "chapters" / "broken.md").write_text(
+        "# Broken\n\nA page the PDF cannot typeset.\n\n```{raw} latex\n\\undefinedcommandinatest\n```\n", encoding="utf-8")
+    (project / "_toc.yml").write_text("format: jb-book\nroot: chapters/broken\n", encoding="utf-8")
+    result = run_script(project, "build_book.py", "--pdf")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "XeLaTeX failed" in output and "undefinedcommandinatest" in output
+    assert "nothing was published" in output
+    assert (project / "_build" / "html" / "index.html").read_text(encoding="utf-8") == "last good build"
+    assert not (project / "_build" / "pdf").exists()

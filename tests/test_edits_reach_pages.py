@@ -35,8 +35,8 @@ def warm(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def build(project: Path) -> str:
-    result = run_script(project, "build_book.py")
+def build(project: Path, *args: str) -> str:
+    result = run_script(project, "build_book.py", *args)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Executing notebook" not in result.stdout + result.stderr, "MyST-NB missed the parallel execution's cache"
     return result.stdout
@@ -122,6 +122,41 @@ def test_a_chapter_removed_from_the_toc_is_gone_from_the_site(warm: Path):
     build(warm)
     assert not (site / "chapters" / "changelog.html").exists()
     assert not list(site.rglob("changelog*")), list(site.rglob("changelog*"))
+
+
+def pdf_text(project: Path) -> str:
+    pdf = next((project / "_build" / "pdf").glob("*.pdf"))
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    return re.sub(r"(\w)- (\w)", r"\1\2", text)   # words hyphenated at a line end, joined again
+
+
+def test_a_prose_edit_reaches_the_pdf_and_a_web_only_edit_keeps_it(warm: Path):
+    """The PDF builds in its own process: a prose edit reaches it; an edit that changes only the web
+    pages (the book's CSS) leaves the last PDF as it was, without typesetting it again."""
+    build(warm, "--pdf")
+    add_sentence(warm, "nato", "A sentence the printed report must carry.")
+    build(warm, "--pdf")
+    assert "A sentence the printed report must carry." in pdf_text(warm)
+    assert "A sentence the printed report must carry." in text_of(warm, "nato")
+
+    typeset = warm / "_build" / ".stage" / "print" / "latex" / "book.pdf"
+    before = typeset.stat().st_mtime_ns, typeset.read_bytes()
+    css = warm / "scripts" / "reportkit" / "static" / "rk.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* a web-only edit */\n", encoding="utf-8")
+    output = build(warm, "--pdf")
+    assert "keeping the last PDF" in output
+    assert (typeset.stat().st_mtime_ns, typeset.read_bytes()) == before
+    assert "a web-only edit" in (warm / "_build" / "html" / "_static" / "rk.css").read_text(encoding="utf-8")
+
+
+def test_a_hand_edited_generated_page_is_made_again(warm: Path):
+    """The appendix pages are generated only when their inputs change, and a hand edit counts as a change."""
+    ledger = warm / "chapters" / "claims-ledger.md"
+    generated = ledger.read_text(encoding="utf-8")
+    ledger.write_text("# Claims ledger\n\nEdited by hand.\n", encoding="utf-8")
+    build(warm)
+    assert ledger.read_text(encoding="utf-8") == generated
+    assert "Edited by hand" not in text_of(warm, "claims-ledger")
 
 
 def fetch(url: str) -> str:
