@@ -13,9 +13,11 @@ What makes it quick:
   (reportkit.execution); Sphinx then reads them from the cache;
 - Sphinx runs in this process (no command-line start-up), reading incrementally but writing the HTML
   into a fresh folder every time, so no page, static file or search term of an earlier build survives;
-- the PDF's LaTeX sources build, and XeLaTeX typesets them, in a second process (forked, so nothing is
-  imported twice) while the HTML builds; each build keeps its own Sphinx environment;
-- the PDF is typeset only when its LaTeX sources or figures changed;
+- the PDF's LaTeX sources build, and XeLaTeX typesets them, in a second process forked before the
+  chapters are checked: its Sphinx starts while they execute and reads them once they are ready, then
+  runs beside the HTML build; each build keeps its own Sphinx environment;
+- the PDF is typeset only when its LaTeX sources or figures changed, in as many XeLaTeX passes as its
+  cross-references need (reportkit.typeset);
 - the cyclic garbage collector stays off (a build is one short process; with it on, collections of
   Sphinx's node trees cost about 1 s a build), and leaves the objects alone at exit (about 0.5 s);
 - jsonschema's IRI format checker is never loaded: importing it compiles some forty grammars
@@ -31,7 +33,6 @@ import json
 import multiprocessing
 import os
 import shutil
-import subprocess
 import sys
 import time
 from importlib import metadata
@@ -40,7 +41,7 @@ from pathlib import Path
 from reportkit.appendix import GENERATED_PAGES, write_generated_pages
 from reportkit.meta import citation, pdf_name, release_epoch
 from reportkit.paths import KIT_DIR, PACKAGE_PATH, PROJECT_DIRS, PROJECT_FILES, ROOT, data_files
-from reportkit.stamp import source_commit, stamp
+from reportkit.stamp import source_commit
 
 BUILD = ROOT / "_build"
 STAGE = BUILD / ".stage"          # doctrees, execution cache and staged outputs of the last build
@@ -145,31 +146,67 @@ def typeset() -> Path:
         step("LaTeX sources unchanged: keeping the last PDF")
         return pdf
     TYPESET.unlink(missing_ok=True)
+    from reportkit.typeset import TypesetFailed
+    from reportkit.typeset import typeset as xelatex
+
     started = time.monotonic()
-    # No terminal: on an error XeLaTeX stops at once instead of waiting for an answer nobody sees.
-    proc = subprocess.run(["make", "all-pdf"], cwd=STAGED_LATEX, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                          env={**os.environ, "LATEXOPTS": "-interaction=nonstopmode -halt-on-error"})
-    if proc.returncode != 0 or not pdf.is_file():
-        print((proc.stdout + proc.stderr)[-6000:], file=sys.stderr)
-        raise SystemExit(f"error: XeLaTeX failed (see book.log in {STAGED_LATEX.relative_to(ROOT)}); nothing was published")
+    try:
+        pdf, passes = xelatex(STAGED_LATEX / "book.tex")
+    except TypesetFailed as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(f"error: XeLaTeX failed (see book.log in {STAGED_LATEX.relative_to(ROOT)}); nothing was published") from None
     TYPESET.write_text(fingerprint, encoding="utf-8")
-    step(f"PDF typeset in {time.monotonic() - started:.1f} s")
+    step(f"PDF typeset in {time.monotonic() - started:.1f} s ({passes} XeLaTeX pass{'es' if passes > 1 else ''})")
     return pdf
 
 
-def build_pdf() -> None:
-    """The PDF's LaTeX sources, then XeLaTeX: the work of the second process."""
-    sphinx("latex", STAGED_LATEX, quiet=True)
-    typeset()
+class PdfJob:
+    """The PDF's build in a forked process: Sphinx starts at once, then waits for word to read the sources."""
 
+    def __init__(self) -> None:
+        step("building the PDF in a second process (LaTeX sources, then XeLaTeX)")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        context = multiprocessing.get_context("fork")
+        self._gate, gate = context.Pipe()
+        self.process = context.Process(target=self._run, args=(gate,), name="pdf")
+        self.process.start()
+        gate.close()
 
-def start_pdf_build() -> multiprocessing.Process:
-    step("building the PDF in a second process (LaTeX sources, then XeLaTeX)")
-    sys.stdout.flush()
-    sys.stderr.flush()
-    job = multiprocessing.get_context("fork").Process(target=build_pdf, name="pdf")
-    job.start()
-    return job
+    @staticmethod
+    def _run(gate) -> None:
+        from reportkit import sphinxext
+
+        def wait() -> None:
+            try:
+                go = gate.recv()
+            except EOFError:   # the build stopped before the sources were ready
+                go = False
+            if not go:
+                os._exit(1)
+        sphinxext.before_reading = wait
+        sphinx("latex", STAGED_LATEX, quiet=True)
+        typeset()
+
+    def go(self) -> None:
+        """The chapters are executed and the generated pages written: read them."""
+        try:
+            self._gate.send(True)
+        except OSError:   # it stopped already; finish() reports how
+            pass
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            try:
+                self._gate.send(False)
+            except OSError:
+                pass
+        self.process.join()
+
+    def finish(self) -> None:
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise SystemExit("error: the PDF build failed (see the messages above); nothing was published")
 
 
 def publish_dir(src: Path, dest: Path, *, move: bool = False) -> None:
@@ -239,22 +276,29 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["RK_STATIC_FIGURES"] = "1"          # charts also as PDF images, for the LaTeX build
     if want_pdf:
         os.environ["RK_WITH_PDF"] = "1"
-    execute_chapters()
-    write_generated_pages(CACHE)   # here, once: the two builds then find them up to date
-    generated = generated_fingerprint()
-    stamp()                        # git and the installed versions, read once for both builds
-
-    pdf_job = start_pdf_build() if want_pdf else None
+    # The PDF's Sphinx starts now, beside the execution; it reads the sources once they are ready.
+    pdf_job = PdfJob() if want_pdf else None
+    try:
+        execute_chapters()
+        write_generated_pages(CACHE)   # here, once: the two builds then find them up to date
+        generated = generated_fingerprint()
+    except BaseException:
+        if pdf_job is not None:
+            pdf_job.stop()
+        raise
+    if pdf_job is not None:
+        pdf_job.go()
     try:
         if want_html:
             step("building HTML into a fresh _build/.stage/_build/html")
             shutil.rmtree(STAGED_HTML, ignore_errors=True)
             sphinx("html", STAGED_HTML)
-    finally:
+    except BaseException:
         if pdf_job is not None:
-            pdf_job.join()
-    if pdf_job is not None and pdf_job.exitcode != 0:
-        raise SystemExit("error: the PDF build failed (see the messages above); nothing was published")
+            pdf_job.stop()
+        raise
+    if pdf_job is not None:
+        pdf_job.finish()
     pdf = STAGED_LATEX / "book.pdf" if want_pdf else None
     if want_html:
         if pdf is not None:

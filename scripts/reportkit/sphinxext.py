@@ -20,6 +20,7 @@ import hashlib
 import html
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -56,7 +57,14 @@ def _on_config(app: Sphinx, config) -> None:
     config.latex_elements = {**config.latex_elements, **latex.elements(meta, stamp.stamp_text(built))}
 
 
+# Called before the sources are read; the PDF's process in scripts/build_book.py sets it, to start
+# Sphinx while the chapters are still being checked and executed, and to read them only once they are.
+before_reading: Callable[[], None] | None = None
+
+
 def _on_builder_inited(app: Sphinx) -> None:
+    if before_reading is not None:
+        before_reading()
     appendix.write_generated_pages(_cache_path(app))
     if app.builder.format == "html":
         if not PLOTLY_BUNDLE.is_file():
@@ -235,7 +243,7 @@ def setup(app: Sphinx) -> dict:
     a11y.setup(app)
     _register_bibtex_plugins()
     app.connect("config-inited", _on_config)
-    app.connect("builder-inited", _on_builder_inited)
+    app.connect("builder-inited", _on_builder_inited, priority=900)   # last: everything before it needs no chapter
     app.connect("env-get-outdated", _on_get_outdated)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("env-merge-info", _on_env_merge)
