@@ -35,13 +35,12 @@ import os
 import shutil
 import sys
 import time
-from importlib import metadata
 from pathlib import Path
 
 from reportkit.appendix import GENERATED_PAGES, write_generated_pages
 from reportkit.meta import citation, pdf_name, release_epoch
 from reportkit.paths import KIT_DIR, PACKAGE_PATH, PROJECT_DIRS, PROJECT_FILES, ROOT, data_files
-from reportkit.stamp import source_commit
+from reportkit.stamp import installed_packages, source_commit
 
 BUILD = ROOT / "_build"
 STAGE = BUILD / ".stage"          # doctrees, execution cache and staged outputs of the last build
@@ -82,8 +81,9 @@ def inputs_fingerprint(kind: str) -> str:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     digest.update(json.dumps({k: os.environ.get(k) for k in ENV_INPUTS}, sort_keys=True).encode())
     digest.update(source_commit().encode())   # the provenance stamp names the commit
-    digest.update(" ".join(sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())).encode())
+    digest.update(installed_packages().encode())
     return digest.hexdigest()
+
 
 
 def generated_fingerprint() -> str:

@@ -42,12 +42,15 @@ def test_failing_chapter_fails_the_build_naming_chapter_and_cell(project: Path):
         encoding="utf-8",
     )
     (project / "_toc.yml").write_text("format: jb-book\nroot: chapters/broken\n", encoding="utf-8")
-    result = _build(project)
+    # As `make book` runs it: the PDF's process, started beside the execution, stops too.
+    result = run_script(project, "build_book.py", "--pdf")
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "broken" in output and "deliberate failure in a test chapter" in output
     assert "nothing was published" in output
     assert (project / "_build" / "html" / "index.html").read_text(encoding="utf-8") == "last good build"
+    assert not (project / "_build" / "pdf").exists()
+    assert not (project / "_build" / ".stage" / "print" / "latex" / "book.tex").exists(), "the PDF's Sphinx read the sources"
 
 
 def test_a_row_citing_a_wiki_stops_the_build_naming_file_row_and_column(project: Path):

@@ -242,6 +242,7 @@ def _register_bibtex_plugins() -> None:
 def setup(app: Sphinx) -> dict:
     a11y.setup(app)
     _register_bibtex_plugins()
+    app.set_translator("latex", latex.Translator)
     app.connect("config-inited", _on_config)
     app.connect("builder-inited", _on_builder_inited, priority=900)   # last: everything before it needs no chapter
     app.connect("env-get-outdated", _on_get_outdated)
