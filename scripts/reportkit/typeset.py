@@ -54,8 +54,10 @@ def _state(folder: Path, stem: str) -> str:
 
 def _run(args: list[str], folder: Path) -> None:
     # No terminal: on an error XeLaTeX stops at once instead of waiting for an answer nobody sees.
-    proc = subprocess.run(args, cwd=folder, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                          env={**os.environ, "max_print_line": "1000"})
+    env = {**os.environ, "max_print_line": "1000"}   # error messages unwrapped in the log
+    if "SOURCE_DATE_EPOCH" in env:
+        env["FORCE_SOURCE_DATE"] = "1"   # the XDV's own date too, which reaches the PDF: reproducible to the byte
+    proc = subprocess.run(args, cwd=folder, capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env)
     if proc.returncode != 0:
         raise TypesetFailed(f"{args[0]} failed:\n{(proc.stdout + proc.stderr)[-6000:]}")
 
