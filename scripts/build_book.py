@@ -282,20 +282,15 @@ def main(argv: list[str] | None = None) -> int:
         execute_chapters()
         write_generated_pages(CACHE)   # here, once: the two builds then find them up to date
         generated = generated_fingerprint()
-    except BaseException:
         if pdf_job is not None:
-            pdf_job.stop()
-        raise
-    if pdf_job is not None:
-        pdf_job.go()
-    try:
+            pdf_job.go()
         if want_html:
             step("building HTML into a fresh _build/.stage/_build/html")
             shutil.rmtree(STAGED_HTML, ignore_errors=True)
             sphinx("html", STAGED_HTML)
     except BaseException:
         if pdf_job is not None:
-            pdf_job.stop()
+            pdf_job.stop()   # before it reads anything, or once it is done
         raise
     if pdf_job is not None:
         pdf_job.finish()

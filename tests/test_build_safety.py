@@ -14,6 +14,19 @@ def _build(project: Path) -> subprocess.CompletedProcess:
     return run_script(project, "build_book.py")
 
 
+def _fails_publishing_nothing(project: Path, *messages: str) -> None:
+    """`make book` (HTML and PDF) of the one page chapters/broken.md fails with ``messages`` and leaves
+    the last good book as it was."""
+    (project / "_toc.yml").write_text("format: jb-book\nroot: chapters/broken\n", encoding="utf-8")
+    result = run_script(project, "build_book.py", "--pdf")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    for message in (*messages, "nothing was published"):
+        assert message in output, message
+    assert (project / "_build" / "html" / "index.html").read_text(encoding="utf-8") == "last good build"
+    assert not (project / "_build" / "pdf").exists()
+
+
 def test_bad_csv_stops_the_build_and_keeps_the_published_site(project: Path):
     csv = project / "data" / "china_russia_trade.csv"
     lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -41,15 +54,8 @@ def test_failing_chapter_fails_the_build_naming_chapter_and_cell(project: Path):
         "```{code-cell} ipython3\nraise ValueError('deliberate failure in a test chapter')\n```\n",
         encoding="utf-8",
     )
-    (project / "_toc.yml").write_text("format: jb-book\nroot: chapters/broken\n", encoding="utf-8")
-    # As `make book` runs it: the PDF's process, started beside the execution, stops too.
-    result = run_script(project, "build_book.py", "--pdf")
-    output = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert "broken" in output and "deliberate failure in a test chapter" in output
-    assert "nothing was published" in output
-    assert (project / "_build" / "html" / "index.html").read_text(encoding="utf-8") == "last good build"
-    assert not (project / "_build" / "pdf").exists()
+    # The PDF's process, started beside the execution, stops before it reads anything.
+    _fails_publishing_nothing(project, "broken", "deliberate failure in a test chapter")
     assert not (project / "_build" / ".stage" / "print" / "latex" / "book.tex").exists(), "the PDF's Sphinx read the sources"
 
 
@@ -71,11 +77,4 @@ def test_a_failing_pdf_stops_the_build_and_publishes_nothing(project: Path):
     """The PDF builds in a second process; when XeLaTeX fails there, neither HTML nor PDF is published."""
     (project / "chapters" / "broken.md").write_text(
         "# Broken\n\nA page the PDF cannot typeset.\n\n```{raw} latex\n\\undefinedcommandinatest\n```\n", encoding="utf-8")
-    (project / "_toc.yml").write_text("format: jb-book\nroot: chapters/broken\n", encoding="utf-8")
-    result = run_script(project, "build_book.py", "--pdf")
-    output = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert "XeLaTeX failed" in output and "undefinedcommandinatest" in output
-    assert "nothing was published" in output
-    assert (project / "_build" / "html" / "index.html").read_text(encoding="utf-8") == "last good build"
-    assert not (project / "_build" / "pdf").exists()
+    _fails_publishing_nothing(project, "XeLaTeX failed", "undefinedcommandinatest")

@@ -76,6 +76,13 @@ def _on_builder_inited(app: Sphinx) -> None:
         app.config.html_static_path.append(str(staged))
 
 
+def _use_latex_translator(app: Sphinx) -> None:
+    # Only for the LaTeX build: with any translator registered, pydata-sphinx-theme would wrap that one
+    # instead of the HTML builder's, and the pages would lose its accessible headings and table wrappers.
+    if app.builder.name == "latex":
+        app.set_translator("latex", latex.Translator, override=True)
+
+
 def _on_doctree_resolved(app: Sphinx, doctree, docname: str) -> None:
     """A report, not a tutorial: the PDF leaves out code cells' source (the HTML folds it)."""
     if app.builder.format != "latex":
@@ -242,7 +249,7 @@ def _register_bibtex_plugins() -> None:
 def setup(app: Sphinx) -> dict:
     a11y.setup(app)
     _register_bibtex_plugins()
-    app.set_translator("latex", latex.Translator)
+    app.connect("builder-inited", _use_latex_translator)
     app.connect("config-inited", _on_config)
     app.connect("builder-inited", _on_builder_inited, priority=900)   # last: everything before it needs no chapter
     app.connect("env-get-outdated", _on_get_outdated)
