@@ -38,3 +38,17 @@ def test_pdf_title_page_carries_the_stamp():
     assert "Provenance. Edition " + citation()["version"] in text
     for value in (source_commit()[:12], _sha("data/datapackage.json")[:12], _sha("requirements.txt")[:12]):
         assert value in text
+
+
+def test_the_stamp_says_when_installed_packages_differ_from_the_pins(tmp_path, monkeypatch):
+    """Read off this environment's real packages: a pin it matches passes, a pin it does not is named."""
+    from importlib import metadata
+
+    from reportkit import stamp
+
+    plotly = metadata.version("plotly")
+    (tmp_path / "requirements.txt").write_text(f"# pins\nplotly=={plotly}\n    # via x\nPyYAML==0.0.1\nno-such-package==1.0\n",
+                                               encoding="utf-8")
+    monkeypatch.setattr(stamp, "ROOT", tmp_path)
+    assert stamp.environment_differs() == [f"PyYAML==0.0.1 (installed: {metadata.version('pyyaml')})",
+                                           "no-such-package==1.0 (installed: none)"]

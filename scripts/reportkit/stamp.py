@@ -13,7 +13,6 @@ import re
 import subprocess
 import sys
 from functools import cache
-from importlib import metadata
 
 from reportkit.meta import citation
 from reportkit.paths import PACKAGE_PATH, ROOT
@@ -56,6 +55,24 @@ def installed_packages() -> str:
                            if entry.name.endswith((".dist-info", ".egg-info"))))
 
 
+@cache
+def _installed_versions() -> dict[str, str]:
+    """Installed version of each distribution, by normalised name, from the metadata folders' names
+    (the first on ``sys.path`` wins, as for an import)."""
+    versions: dict[str, str] = {}
+    for folder in sys.path:
+        if os.path.isdir(folder):
+            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                if entry.name.endswith(".dist-info"):
+                    name, _, version = entry.name.removesuffix(".dist-info").partition("-")
+                    versions.setdefault(_normalised(name), version)
+    return versions
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def environment_differs() -> list[str]:
     """Pins of requirements.txt that the running environment does not match."""
     differ = []
@@ -63,10 +80,7 @@ def environment_differs() -> list[str]:
         match = re.match(r"^([A-Za-z0-9_.-]+)==(\S+)", line)
         if not match:
             continue
-        try:
-            installed = metadata.version(match.group(1))
-        except metadata.PackageNotFoundError:
-            installed = None
+        installed = _installed_versions().get(_normalised(match.group(1)))
         if installed != match.group(2):
             differ.append(f"{match.group(1)}=={match.group(2)} (installed: {installed or 'none'})")
     return differ
