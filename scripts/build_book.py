@@ -41,6 +41,8 @@ from reportkit.appendix import GENERATED_PAGES, write_generated_pages
 from reportkit.meta import citation, pdf_name, release_epoch
 from reportkit.paths import KIT_DIR, PACKAGE_PATH, PROJECT_DIRS, PROJECT_FILES, ROOT, data_files
 from reportkit.stamp import installed_packages, source_commit
+from reportkit.typeset import TypesetFailed
+from reportkit.typeset import typeset as xelatex
 
 BUILD = ROOT / "_build"
 STAGE = BUILD / ".stage"          # doctrees, execution cache and staged outputs of the last build
@@ -83,7 +85,6 @@ def inputs_fingerprint(kind: str) -> str:
     digest.update(source_commit().encode())   # the provenance stamp names the commit
     digest.update(installed_packages().encode())
     return digest.hexdigest()
-
 
 
 def generated_fingerprint() -> str:
@@ -147,9 +148,6 @@ def typeset() -> Path:
         step("LaTeX sources unchanged: keeping the last PDF")
         return pdf
     TYPESET.unlink(missing_ok=True)
-    from reportkit.typeset import TypesetFailed
-    from reportkit.typeset import typeset as xelatex
-
     started = time.monotonic()
     try:
         pdf, passes = xelatex(STAGED_LATEX / "book.tex")

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from functools import cache
 
+from packaging.utils import canonicalize_name
+
 from reportkit.meta import citation
 from reportkit.paths import PACKAGE_PATH, ROOT
 
@@ -46,31 +48,29 @@ def sha256(path) -> str:
 
 
 @cache
-def installed_packages() -> str:
-    """Every installed distribution and its version, as named by its metadata folder (name-version.dist-info).
+def _metadata_folders() -> tuple[str, ...]:
+    """The installed distributions' metadata folders (name-version.dist-info), in ``sys.path`` order.
 
     Listing the folders takes a millisecond; reading every package's metadata would take a tenth of a second.
     """
-    return " ".join(sorted(entry.name for folder in sys.path if os.path.isdir(folder) for entry in os.scandir(folder)
-                           if entry.name.endswith((".dist-info", ".egg-info"))))
+    return tuple(entry.name for folder in sys.path if os.path.isdir(folder)
+                 for entry in sorted(os.scandir(folder), key=lambda e: e.name)
+                 if entry.name.endswith((".dist-info", ".egg-info")))
 
 
-@cache
+def installed_packages() -> str:
+    """Every installed distribution and its version, as one string: changes when any package does."""
+    return " ".join(sorted(_metadata_folders()))
+
+
 def _installed_versions() -> dict[str, str]:
-    """Installed version of each distribution, by normalised name, from the metadata folders' names
-    (the first on ``sys.path`` wins, as for an import)."""
+    """Installed version of each distribution, by canonical name (the first on ``sys.path`` wins, as for an import)."""
     versions: dict[str, str] = {}
-    for folder in sys.path:
-        if os.path.isdir(folder):
-            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-                if entry.name.endswith(".dist-info"):
-                    name, _, version = entry.name.removesuffix(".dist-info").partition("-")
-                    versions.setdefault(_normalised(name), version)
+    for name in _metadata_folders():
+        if name.endswith(".dist-info"):
+            dist, _, version = name.removesuffix(".dist-info").partition("-")
+            versions.setdefault(canonicalize_name(dist), version)
     return versions
-
-
-def _normalised(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def environment_differs() -> list[str]:
@@ -80,7 +80,7 @@ def environment_differs() -> list[str]:
         match = re.match(r"^([A-Za-z0-9_.-]+)==(\S+)", line)
         if not match:
             continue
-        installed = _installed_versions().get(_normalised(match.group(1)))
+        installed = _installed_versions().get(canonicalize_name(match.group(1)))
         if installed != match.group(2):
             differ.append(f"{match.group(1)}=={match.group(2)} (installed: {installed or 'none'})")
     return differ
